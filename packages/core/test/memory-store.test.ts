@@ -1,0 +1,4 @@
+import { MemoryStore } from '../src/store.js';
+import { storeContract } from '../src/testing/store-contract.js';
+
+storeContract(() => new MemoryStore(), { name: 'MemoryStore' });

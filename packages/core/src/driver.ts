@@ -47,6 +47,8 @@ export interface Driver {
   logout(): Promise<void>;
   /** Closes the connection, keeping credentials, so the next connect resumes. */
   close(): Promise<void>;
+  /** Told when someone looks at the current QR (optional; the simulated phone scans it then). */
+  qrShown?(): void;
   /** Marks messages read in a chat (optional). */
   markRead?(chatId: Jid, ids: string[]): Promise<void>;
   /** Downloads an inbound message's media (optional). */

@@ -1,4 +1,4 @@
-import type { ButtonType, MediaSource, SentMessage } from '../types.js';
+import type { ButtonType, MediaSource } from '../types.js';
 
 /** `native` sends WhatsApp buttons/lists; `text` sends numbered options and maps a numeric reply back. */
 export type InteractiveFallback = 'native' | 'text';
@@ -59,7 +59,8 @@ export type FileUrlType = 'image' | 'video' | 'audio' | 'document';
 
 export interface FileUrlInput {
   url: string;
-  type: FileUrlType;
+  /** The reference's `type` field of /message/fileurl. */
+  fileType: FileUrlType;
   mimetype?: string;
   caption?: string;
   filename?: string;
@@ -98,6 +99,4 @@ export interface CompositeResult {
   image: Record<string, unknown>;
   buttons: Record<string, unknown>;
   location: Record<string, unknown>;
-  /** Every message sent, in order. */
-  sent: SentMessage[];
 }

@@ -1,1 +1,2 @@
-export { storeContract } from './store-contract.js';
+export { SimDriver, SimHub, type SimInbound, type SimOptions, type SimSent } from './sim-driver.js';
+export { type StoreContractOptions, storeContract } from './store-contract.js';

@@ -1,1 +1,23 @@
-export {};
+import type { DriverFactory } from '@wabot/core';
+import { BaileysDriver, type BaileysDriverOptions } from './driver.js';
+
+export { CREDS_KEY, createStoreAuthState, type StoreAuthState, signalKeyName } from './auth-state.js';
+export { BaileysDriver, type BaileysDriverOptions } from './driver.js';
+export { toDriverError } from './errors.js';
+export { statusChangesFromReceipts, statusChangesFromUpdates, toInboundMessage } from './inbound.js';
+export { type PinoLike, toBaileysLogger } from './logger.js';
+export { fetchMedia, type MediaFetchOptions, parseMediaUrl } from './media-fetch.js';
+export { messageToJson, toOutboundPlan, toSentMessage } from './outbound.js';
+export { Backoff, type BackoffOptions, classifyClose } from './reconnect.js';
+export { SendGate, type SendGateOptions } from './send-gate.js';
+export { type BaileysSocket, buildSocketConfig, type SocketFactory, type SocketOptions } from './socket.js';
+
+/**
+ * A core `DriverFactory` that gives every instance its own `BaileysDriver`.
+ *
+ * @example
+ * const manager = new BotManager({ store, driver: baileysDriver({ browser: 'My Bot' }) });
+ */
+export function baileysDriver(options: BaileysDriverOptions = {}): DriverFactory {
+  return (input) => new BaileysDriver(options, input);
+}

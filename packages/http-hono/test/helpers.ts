@@ -1,0 +1,70 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { BotManager } from '@wabot/core';
+import { SimHub, type SimOptions } from '@wabot/core/testing';
+import { type AppOptions, createApp } from '../src/index.js';
+
+export const TOKEN_A = 'token-a-0123456789abcdef0123456789abcdef';
+export const TOKEN_B = 'token-b-0123456789abcdef0123456789abcdef';
+
+/** A BotManager on simulated phones behind the app, with two users (a, b). */
+export function setup(options: { sim?: SimOptions; app?: AppOptions } = {}) {
+  const hub = new SimHub({ autoScan: false, qrRefresh: 0, ...options.sim });
+  const manager = new BotManager({ driver: hub.driver });
+  const app = createApp(manager, {
+    tokens: { [TOKEN_A]: 'user-a', [TOKEN_B]: 'user-b' },
+    sim: {
+      inbound: async (id, message) => hub.phone(id).receive(message),
+      sent: (id) => hub.phone(id).sent,
+    },
+    ...options.app,
+  });
+  return { app, manager, hub, client: client(app) };
+}
+
+export interface CallOptions {
+  token?: string;
+  query?: Record<string, string>;
+  json?: unknown;
+  /** Sent as the reference's curl --data does: JSON text labelled application/x-www-form-urlencoded. */
+  curlData?: unknown;
+  form?: Record<string, string | Blob>;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface Answer {
+  status: number;
+  type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test answers are inspected field by field
+  body: any;
+  raw: Response;
+}
+
+export function client(app: OpenAPIHono) {
+  return async (method: string, path: string, o: CallOptions = {}): Promise<Answer> => {
+    const url = new URL(path, 'http://localhost');
+    for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.set(k, v);
+    const headers = new Headers(o.headers);
+    if (o.token) headers.set('authorization', `Bearer ${o.token}`);
+    let body: BodyInit | undefined;
+    if (o.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(o.json);
+    } else if (o.curlData !== undefined) {
+      headers.set('content-type', 'application/x-www-form-urlencoded');
+      body = JSON.stringify(o.curlData);
+    } else if (o.form) {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(o.form)) form.append(k, v);
+      body = form;
+    } else if (o.body !== undefined) body = o.body;
+    const res = await app.request(url.pathname + url.search, { method, headers, body });
+    const type = res.headers.get('content-type') ?? '';
+    const parsed = type.includes('json')
+      ? await res.json()
+      : type.startsWith('text')
+        ? await res.text()
+        : await res.arrayBuffer();
+    return { status: res.status, type, body: parsed, raw: res };
+  };
+}

@@ -14,7 +14,10 @@ export function resolveSpintax(template: string, random: Random = Math.random): 
       const end = matchingBrace(template, i);
       if (end !== -1) {
         const options = splitTopLevel(template.slice(i + 1, end));
-        const pick = options[Math.min(options.length - 1, Math.floor(random() * options.length))] ?? '';
+        const index = Math.floor(random() * options.length);
+        // A broken random source (NaN, out of range) still yields a real option.
+        const pick =
+          options[Number.isFinite(index) ? Math.min(options.length - 1, Math.max(0, index)) : 0] ?? '';
         out += resolveSpintax(pick, random);
         i = end + 1;
         continue;

@@ -1,0 +1,111 @@
+import { ValidationError } from '@wabot/core';
+import type { StoreBackend } from './backend.js';
+import { openMemoryBackend } from './backends/memory.js';
+import { openPostgresBackend } from './backends/postgres.js';
+import { openRedisBackend } from './backends/redis.js';
+import { openSqliteBackend } from './backends/sqlite.js';
+import { KeyvStore, type KeyvStoreOptions } from './keyv-store.js';
+
+export interface CreateStoreOptions extends KeyvStoreOptions {
+  /** Table for SQLite and PostgreSQL (created when missing). Default `wabot_kv`. */
+  table?: string;
+  /** PostgreSQL schema. Default `public`. */
+  schema?: string;
+  /** PostgreSQL pool size. Default 10. */
+  poolSize?: number;
+  /** Redis: milliseconds to wait for the first connection. Default 5000. */
+  connectTimeout?: number;
+  /** SQLite: milliseconds to wait for another process's write lock. Default 5000. */
+  busyTimeout?: number;
+}
+
+/**
+ * Opens a `KeyvStore` from a URL (the server reads it from `WABOT_STORE_URL`):
+ * - `sqlite://<file>`: a SQLite file, created with its directory when missing (`sqlite://./data/wabot.db`,
+ *   `sqlite:///var/lib/wabot/wabot.db`, or `sqlite://:memory:`); the embedded default
+ * - `redis://[user:password@]host[:port][/db]` (or `rediss://`)
+ * - `postgres://…` or `postgresql://…`
+ * - `memory://`: nothing survives the process
+ *
+ * A malformed or unsupported URL is refused with a `ValidationError`; a backend that cannot be reached
+ * with a `StoreError`. Neither message contains the URL's password or query string.
+ *
+ * @example
+ * ```ts
+ * const store = await createStore(process.env.WABOT_STORE_URL ?? 'sqlite://./data/wabot.db');
+ * ```
+ */
+export async function createStore(url: string, options: CreateStoreOptions = {}): Promise<KeyvStore> {
+  const backend = await openBackend(url, options);
+  try {
+    return new KeyvStore(backend, options);
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+}
+
+async function openBackend(url: string, options: CreateStoreOptions): Promise<StoreBackend> {
+  if (typeof url !== 'string' || url.trim() === '')
+    throw new ValidationError('a store URL is required', 'url');
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  const refuse = (why: string) => new ValidationError(`${why}: ${redactUrl(url)}`, 'url');
+  try {
+    switch (scheme) {
+      case 'sqlite': {
+        const file = url.slice('sqlite://'.length);
+        if (!url.toLowerCase().startsWith('sqlite://') || file === '' || file.includes('?')) {
+          throw refuse('expected sqlite://<file>');
+        }
+        return openSqliteBackend(file, { table: options.table, busyTimeout: options.busyTimeout });
+      }
+      case 'memory':
+        if (!/^memory:(\/\/)?$/i.test(url)) throw refuse('expected memory://');
+        return openMemoryBackend();
+      case 'redis':
+      case 'rediss':
+        assertParses(url, refuse);
+        return await openRedisBackend(url, { connectTimeout: options.connectTimeout });
+      case 'postgres':
+      case 'postgresql':
+        assertParses(url, refuse);
+        return await openPostgresBackend(url, {
+          table: options.table,
+          schema: options.schema,
+          poolSize: options.poolSize,
+        });
+      default:
+        throw refuse('unsupported store URL (use sqlite://, redis://, postgres:// or memory://)');
+    }
+  } catch (error) {
+    // Option checks inside the backends throw TypeError; present them as bad input too.
+    if (error instanceof TypeError) throw new ValidationError(error.message);
+    throw error;
+  }
+}
+
+function assertParses(url: string, refuse: (why: string) => ValidationError): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw refuse('malformed URL');
+  }
+  if (parsed.hostname === '') throw refuse('the URL has no host');
+}
+
+/**
+ * The URL with its credentials and query string blanked, for messages and logs:
+ * `postgres://root:secret@db:5432/app?sslmode=require` becomes `postgres://***@db:5432/app?***`.
+ * Works on malformed URLs too, so it is safe to call before parsing.
+ */
+export function redactUrl(url: string): string {
+  let out = String(url);
+  const query = out.indexOf('?');
+  if (query >= 0) out = `${out.slice(0, query)}?***`;
+  const start = out.indexOf('://');
+  const at = out.lastIndexOf('@');
+  if (at >= 0)
+    out = start >= 0 && at > start ? `${out.slice(0, start + 3)}***${out.slice(at)}` : `***${out.slice(at)}`;
+  return out;
+}

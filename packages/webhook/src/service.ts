@@ -1,0 +1,445 @@
+import {
+  type Clock,
+  type InstanceEvents,
+  type InstanceRecord,
+  type Logger,
+  NotFoundError,
+  type Store,
+  silentLogger,
+  systemClock,
+  ValidationError,
+  type WebhookEventName,
+  type WebhookRequestConfig,
+} from '@wabot/core';
+import { toPayload, WEBHOOK_EVENT_SOURCES } from './catalogue.js';
+import { buildHeaders, classifyError, classifyResponse, type Outcome, timeoutOf } from './deliver.js';
+import { Dispatcher } from './dispatcher.js';
+import { createIdGenerator } from './ids.js';
+import { type DeadLetter, Outbox, type OutboxEntry, type TimeRange, toDeadLetter } from './outbox.js';
+import { DEFAULT_RETRY_POLICY, nextDelay, type RetryPolicy } from './retry.js';
+import { instanceSecret, SECRETS_NAMESPACE, Signer } from './signer.js';
+import type { Resolver } from './ssrf.js';
+import { fetchTransport, type Transport } from './transport.js';
+
+/**
+ * What the service listens to: the manager's instance events and its instance records.
+ * `BotManager` satisfies it; so does any emitter of `InstanceEvents` with a `getInstance`.
+ */
+export interface WebhookSource {
+  on<E extends keyof InstanceEvents>(event: E, fn: InstanceEvents[E]): unknown;
+  off<E extends keyof InstanceEvents>(event: E, fn: InstanceEvents[E]): unknown;
+  /** @throws NotFoundError when the instance does not exist (pending events are then dead-lettered). */
+  getInstance(id: string): Promise<InstanceRecord>;
+}
+
+export interface WebhookOptions {
+  /** Holds the outbox, the dead letters and the signing secrets. */
+  store: Store;
+  /** Allow loopback/private/link-local/CGNAT destinations (e.g. `WABOT_WEBHOOK_ALLOW_PRIVATE=1`). */
+  allowPrivate?: boolean;
+  /** Waits (ms) before each retry; when spent, the event becomes a dead letter. Default: about a day. */
+  schedule?: readonly number[];
+  /** Spread of each wait, 0..1 (default 0.2). */
+  jitter?: number;
+  /** Send with this `fetch` instead of `node:http` (for runtimes without it). */
+  fetch?: typeof fetch;
+  /** Send with this transport (takes precedence over `fetch`). */
+  transport?: Transport;
+  /** How host names are resolved for the address check. */
+  resolve?: Resolver;
+  /** Most deliveries in flight at once, across instances (default 16). */
+  concurrency?: number;
+  /** Most response bytes read per attempt (default 64 KiB). */
+  maxResponseBytes?: number;
+  logger?: Logger;
+  clock?: Clock;
+  /** Source of randomness for jitter, 0..1. */
+  random?: () => number;
+  /** Called after every attempt; for metrics. Must not throw. */
+  onAttempt?: (report: AttemptReport) => void;
+}
+
+/** One delivery attempt, as reported to `onAttempt`. */
+export interface AttemptReport {
+  instanceId: string;
+  id: string;
+  event: WebhookEventName;
+  /** 1 for the first attempt. */
+  attempt: number;
+  outcome: Outcome['kind'] | 'dead';
+  status?: number;
+  error?: string;
+}
+
+/** The webhook settings of an instance as `GET /whatsapp/webhook` shows them. */
+export interface WebhookDescription {
+  url: string | null;
+  events: WebhookEventName[];
+  secret: string;
+  requestConfig: WebhookRequestConfig;
+}
+
+export interface ReplaySelection extends TimeRange {
+  /** Only these dead letters (event ids); all in the range when omitted. */
+  ids?: string[];
+}
+
+export interface WebhookStats {
+  enqueued: number;
+  delivered: number;
+  retried: number;
+  deadLettered: number;
+  pending: number;
+}
+
+export interface WebhookService {
+  /** Subscribes to the source and resumes whatever the outbox holds. */
+  start(): Promise<void>;
+  /** Unsubscribes, waits for events already received to be written and for attempts in flight. */
+  stop(): Promise<void>;
+  describe(instanceId: string): Promise<WebhookDescription>;
+  listDeadLetters(instanceId: string, range?: TimeRange): Promise<DeadLetter[]>;
+  /** Moves matching dead letters back to the outbox. Resolves to how many were replayed. */
+  replayDeadLetters(instanceId: string, selection?: ReplaySelection): Promise<number>;
+  /** Deletes an instance's pending events, dead letters and secret (call when the instance is deleted). */
+  purge(instanceId: string): Promise<void>;
+  /** Resolves once every event received so far is delivered or dead-lettered. */
+  idle(): Promise<void>;
+  stats(): WebhookStats;
+}
+
+const EVENT_NAMES = Object.keys(WEBHOOK_EVENT_SOURCES) as WebhookEventName[];
+
+/**
+ * Durable, signed, at-least-once webhook delivery for every instance of a source.
+ * @example
+ * const webhooks = createWebhooks(manager, { store });
+ * await webhooks.start();
+ */
+export function createWebhooks(source: WebhookSource, options: WebhookOptions): WebhookService {
+  return new Webhooks(source, options);
+}
+
+class Webhooks implements WebhookService {
+  private readonly outbox: Outbox;
+  private readonly store: Store;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly policy: RetryPolicy;
+  private readonly ids = createIdGenerator();
+  private readonly signer = new Signer();
+  private readonly secrets = new Map<string, string>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly listeners: Array<{ name: keyof InstanceEvents; fn: (e: { instanceId: string }) => void }> =
+    [];
+  private dispatcher: Dispatcher | null = null;
+  private transport: Transport | null = null;
+  private closeTransport: (() => void) | null = null;
+  private capturing = 0;
+  private readonly counts = { enqueued: 0, delivered: 0, retried: 0, deadLettered: 0 };
+
+  constructor(
+    private readonly source: WebhookSource,
+    private readonly options: WebhookOptions,
+  ) {
+    this.store = options.store;
+    this.outbox = new Outbox(options.store);
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    const schedule = options.schedule ?? DEFAULT_RETRY_POLICY.schedule;
+    if (!schedule.every((d) => Number.isFinite(d) && d >= 0)) {
+      throw new ValidationError('must be a list of non-negative milliseconds', 'schedule');
+    }
+    this.policy = {
+      ...DEFAULT_RETRY_POLICY,
+      schedule,
+      jitter: options.jitter ?? DEFAULT_RETRY_POLICY.jitter,
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.dispatcher) return;
+    await this.openTransport();
+    this.dispatcher = new Dispatcher((key) => this.attempt(key), {
+      concurrency: Math.max(1, this.options.concurrency ?? 16),
+      now: () => this.clock.now(),
+      onError: (err, key) =>
+        this.logger.error({ err: describeError(err), key }, 'webhook delivery step failed'),
+    });
+    for (const name of EVENT_NAMES) {
+      const sourceName = WEBHOOK_EVENT_SOURCES[name];
+      const fn = (e: { instanceId: string }) => this.receive(name, e);
+      this.source.on(sourceName, fn as InstanceEvents[typeof sourceName]);
+      this.listeners.push({ name: sourceName, fn });
+    }
+    for (const entry of await this.outbox.all()) {
+      this.dispatcher.add(entry.instanceId, Outbox.key(entry.instanceId, entry.id));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const { name, fn } of this.listeners.splice(0)) {
+      this.source.off(name, fn as InstanceEvents[typeof name]);
+    }
+    await Promise.all([...this.chains.values()]);
+    const dispatcher = this.dispatcher;
+    this.dispatcher = null;
+    await dispatcher?.stop();
+    this.closeTransport?.();
+    this.closeTransport = null;
+    this.transport = null;
+  }
+
+  async describe(instanceId: string): Promise<WebhookDescription> {
+    const record = await this.source.getInstance(instanceId);
+    return {
+      url: record.webhook.webhook_url,
+      events: [...record.webhook.events],
+      secret: await this.secret(instanceId),
+      requestConfig: record.webhook.requestConfig ?? {},
+    };
+  }
+
+  async listDeadLetters(instanceId: string, range: TimeRange = {}): Promise<DeadLetter[]> {
+    return (await this.outbox.deadLetters(instanceId, range)).map(toDeadLetter);
+  }
+
+  async replayDeadLetters(instanceId: string, selection: ReplaySelection = {}): Promise<number> {
+    const { ids, ...range } = selection;
+    if (ids !== undefined && (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))) {
+      throw new ValidationError('must be a list of event ids', 'ids');
+    }
+    let records = await this.outbox.deadLetters(instanceId, range);
+    if (ids) {
+      const wanted = new Set(ids);
+      records = records.filter((r) => wanted.has(r.id));
+    }
+    const keys = await this.outbox.revive(records, this.clock.now());
+    for (const key of keys) this.dispatcher?.add(instanceId, key);
+    return keys.length;
+  }
+
+  async purge(instanceId: string): Promise<void> {
+    await this.outbox.purge(instanceId);
+    await this.store.delete(SECRETS_NAMESPACE, instanceId);
+    this.secrets.delete(instanceId);
+  }
+
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.capturing > 0) await Promise.all([...this.chains.values()]);
+      else if (this.dispatcher && this.dispatcher.pending > 0) await this.dispatcher.idle();
+      else return;
+    }
+  }
+
+  stats(): WebhookStats {
+    return { ...this.counts, pending: this.dispatcher?.pending ?? 0 };
+  }
+
+  private async openTransport(): Promise<void> {
+    const { allowPrivate = false, resolve, maxResponseBytes } = this.options;
+    const common = {
+      allowPrivate,
+      ...(resolve && { resolve }),
+      ...(maxResponseBytes && { maxResponseBytes }),
+    };
+    if (this.options.transport) {
+      this.transport = this.options.transport;
+    } else if (this.options.fetch) {
+      this.transport = fetchTransport(this.options.fetch, common);
+    } else {
+      // Loaded on demand so the package imports cleanly where node:http does not exist.
+      const { nodeTransport } = await import('./transport-node.js');
+      const t = nodeTransport({ ...common, maxSockets: this.options.concurrency ?? 16 });
+      this.transport = t.send;
+      this.closeTransport = t.close;
+    }
+  }
+
+  /** An instance event arrived: turn it into a payload now, store it in emission order. */
+  private receive(name: WebhookEventName, event: { instanceId: string }): void {
+    const at = this.clock.now();
+    let body: string;
+    try {
+      body = JSON.stringify(toPayload(name, event as never, at));
+    } catch (err) {
+      this.logger.error({ err: describeError(err), event: name }, 'webhook payload could not be built');
+      return;
+    }
+    const instanceId = event.instanceId;
+    this.capturing++;
+    const previous = this.chains.get(instanceId) ?? Promise.resolve();
+    const chain = previous
+      .then(() => this.capture(instanceId, name, body, at))
+      .catch((err) => {
+        this.logger.error(
+          { err: describeError(err), instanceId, event: name },
+          'webhook event could not be stored',
+        );
+      })
+      .finally(() => {
+        if (this.chains.get(instanceId) === chain) this.chains.delete(instanceId);
+        this.capturing--;
+      });
+    this.chains.set(instanceId, chain);
+  }
+
+  private async capture(instanceId: string, name: WebhookEventName, body: string, at: number): Promise<void> {
+    const record = await this.source.getInstance(instanceId);
+    if (!wants(record, name)) return;
+    const entry: OutboxEntry = {
+      id: this.ids.next(at),
+      instanceId,
+      event: name,
+      body,
+      createdAt: at,
+      attempts: 0,
+      nextAttemptAt: at,
+    };
+    await this.outbox.add(entry);
+    this.counts.enqueued++;
+    this.dispatcher?.add(instanceId, Outbox.key(instanceId, entry.id));
+  }
+
+  /** One step for one outbox key; see `Work`. */
+  private async attempt(key: string): Promise<number | null> {
+    const entry = await this.outbox.get(key);
+    if (!entry) return null;
+    const now = this.clock.now();
+    if (entry.nextAttemptAt > now) return entry.nextAttemptAt;
+
+    let record: InstanceRecord;
+    try {
+      record = await this.source.getInstance(entry.instanceId);
+    } catch (err) {
+      if (err instanceof NotFoundError)
+        return this.bury(entry, { kind: 'failed', error: 'instance not found' }, false);
+      return this.retry(entry, { kind: 'retry', error: `instance lookup failed: ${describeError(err)}` });
+    }
+    const url = record.webhook.webhook_url;
+    if (!url || !record.settings.actions.send_webhook) {
+      // Nothing was sent, so this does not count as an attempt.
+      return this.bury(entry, { kind: 'failed', error: 'webhook delivery is off for this instance' }, false);
+    }
+    const config = record.webhook.requestConfig ?? {};
+    const signature = this.signer.sign(await this.secret(entry.instanceId), entry.id, now, entry.body);
+    let outcome: Outcome;
+    try {
+      const res = await this.transport!({
+        url,
+        headers: buildHeaders(config, signature),
+        body: entry.body,
+        timeoutMs: timeoutOf(config),
+      });
+      outcome = classifyResponse(res, this.clock.now());
+    } catch (err) {
+      outcome = classifyError(err);
+    }
+    if (outcome.kind === 'delivered') {
+      await this.outbox.remove(entry);
+      this.counts.delivered++;
+      this.report(entry, entry.attempts + 1, outcome);
+      return null;
+    }
+    if (outcome.kind === 'failed') return this.bury(entry, outcome);
+    return this.retry(entry, outcome);
+  }
+
+  private async retry(
+    entry: OutboxEntry,
+    outcome: Extract<Outcome, { kind: 'retry' }>,
+  ): Promise<number | null> {
+    const attempts = entry.attempts + 1;
+    const delay = nextDelay(this.policy, attempts, outcome.retryAfterMs, this.random);
+    if (delay === null) return this.bury(entry, outcome);
+    const next: OutboxEntry = {
+      ...entry,
+      attempts,
+      nextAttemptAt: this.clock.now() + delay,
+      lastError: outcome.error,
+      ...(outcome.status !== undefined && { lastStatus: outcome.status }),
+    };
+    await this.outbox.save(next);
+    this.counts.retried++;
+    this.report(entry, attempts, outcome);
+    this.logger.warn(
+      {
+        instanceId: entry.instanceId,
+        id: entry.id,
+        attempt: attempts,
+        error: outcome.error,
+        retryInMs: delay,
+      },
+      'webhook attempt failed, will retry',
+    );
+    return next.nextAttemptAt;
+  }
+
+  private async bury(
+    entry: OutboxEntry,
+    outcome: Exclude<Outcome, { kind: 'delivered' }>,
+    attempted = true,
+  ): Promise<null> {
+    const attempts = attempted ? entry.attempts + 1 : entry.attempts;
+    const dead: OutboxEntry = {
+      ...entry,
+      attempts,
+      lastError: outcome.error,
+      ...(outcome.status !== undefined && { lastStatus: outcome.status }),
+    };
+    await this.outbox.bury(dead, this.clock.now());
+    this.counts.deadLettered++;
+    this.report(entry, attempts, { ...outcome, kind: 'dead' });
+    this.logger.warn(
+      { instanceId: entry.instanceId, id: entry.id, attempts, error: outcome.error },
+      'webhook event moved to dead letters',
+    );
+    return null;
+  }
+
+  private report(
+    entry: OutboxEntry,
+    attempt: number,
+    outcome: { kind: AttemptReport['outcome']; status?: number; error?: string },
+  ): void {
+    if (!this.options.onAttempt) return;
+    const report: AttemptReport = {
+      instanceId: entry.instanceId,
+      id: entry.id,
+      event: entry.event,
+      attempt,
+      outcome: outcome.kind,
+      ...(outcome.status !== undefined && { status: outcome.status }),
+      ...(outcome.error !== undefined && { error: outcome.error }),
+    };
+    try {
+      this.options.onAttempt(report);
+    } catch (err) {
+      this.logger.error({ err: describeError(err) }, 'webhook onAttempt hook threw');
+    }
+  }
+
+  private async secret(instanceId: string): Promise<string> {
+    const cached = this.secrets.get(instanceId);
+    if (cached) return cached;
+    const secret = await instanceSecret(this.store, instanceId);
+    this.secrets.set(instanceId, secret);
+    return secret;
+  }
+}
+
+function wants(record: InstanceRecord, name: WebhookEventName): boolean {
+  return (
+    record.settings.actions.send_webhook === true &&
+    typeof record.webhook.webhook_url === 'string' &&
+    record.webhook.webhook_url.length > 0 &&
+    record.webhook.events.includes(name)
+  );
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

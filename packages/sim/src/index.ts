@@ -1,1 +1,6 @@
-export {};
+export { ProtocolError } from './protocol/errors.js';
+export type { SimMessage, SimReceipt } from './protocol/model.js';
+export { type LinkedDeviceInfo, SimPhone, type WaitOptions } from './protocol/phone.js';
+export { startWaSim, type WaSim, type WaSimOptions } from './protocol/server.js';
+export { type TrustableSimulator, trustSimulator } from './protocol/trust.js';
+export type { PhoneOptions, SimGroup } from './protocol/world.js';

@@ -1,0 +1,158 @@
+import type { BinaryNode, proto } from '@whiskeysockets/baileys';
+import { decodeMessage } from './message-content.js';
+import { type CompanionDevice, lidAddress, type SimReceipt } from './model.js';
+import { bytes, child, children, node, unixNow } from './nodes.js';
+import type { SimPhone } from './phone.js';
+import type { EncryptedType } from './signal-peer.js';
+import type { World } from './world.js';
+
+/** The logged-in client a stanza came from. */
+export interface Sender {
+  phone: SimPhone;
+  device: CompanionDevice;
+}
+
+/** Content the recipient should see: the message minus sender-key bookkeeping, if anything is left. */
+function visibleContent(message: proto.Message): proto.IMessage | undefined {
+  const fields = Object.entries(message).filter(
+    ([key, value]) => value != null && key !== 'senderKeyDistributionMessage',
+  );
+  const meaningful = fields.some(([key]) => key !== 'messageContextInfo');
+  return meaningful ? (Object.fromEntries(fields) as proto.IMessage) : undefined;
+}
+
+/**
+ * Handles a `<message>` a client sent: the phones' own devices decrypt their copies, other
+ * companion devices get the ciphertext relayed as the server would, and the sender gets a
+ * server ack plus a delivery receipt from every phone that received it.
+ */
+export async function handleClientMessage(world: World, sender: Sender, stanza: BinaryNode): Promise<void> {
+  const { id = '', to = '' } = stanza.attrs;
+  const senderJid = `${sender.phone.number}:${sender.device.deviceId}@s.whatsapp.net`;
+  const senderAddress = lidAddress(sender.phone.lid, sender.device.deviceId);
+  const group = world.findGroup(to);
+  const skmsg = children(stanza, 'enc').find((e) => e.attrs.type === 'skmsg');
+  const deliveredTo = new Set<SimPhone>();
+  const relayed = new Map<CompanionDevice, BinaryNode[]>();
+
+  for (const target of children(child(stanza, 'participants'), 'to')) {
+    const enc = child(target, 'enc');
+    const ciphertext = bytes(enc);
+    const resolved = world.resolveDevice(target.attrs.jid ?? '');
+    if (!enc || !ciphertext || !resolved) {
+      continue;
+    }
+    if (resolved.device !== 0) {
+      const device = resolved.phone.companions.get(resolved.device);
+      if (device && device !== sender.device) {
+        relayed.set(device, [enc]);
+      }
+      continue;
+    }
+    const recipient = resolved.phone;
+    const plain = await recipient.peer.decrypt(senderAddress, enc.attrs.type as EncryptedType, ciphertext);
+    const message = decodeMessage(plain);
+    const distribution = message.senderKeyDistributionMessage;
+    if (distribution?.groupId && distribution.axolotlSenderKeyDistributionMessage) {
+      await recipient.peer.processDistribution(
+        distribution.groupId,
+        senderAddress,
+        distribution.axolotlSenderKeyDistributionMessage,
+      );
+    }
+    const content = visibleContent(message);
+    if (!group && recipient !== sender.phone && content) {
+      recipient.deliverLocal({ ...sender.phone.simMessage(id, sender.phone.jid, content, senderJid) });
+      deliveredTo.add(recipient);
+    }
+  }
+
+  if (group && skmsg) {
+    const ciphertext = bytes(skmsg) ?? Buffer.alloc(0);
+    for (const member of group.members) {
+      if (member !== sender.phone) {
+        const plain = await member.peer.groupDecrypt(group.jid, senderAddress, ciphertext);
+        const content = visibleContent(decodeMessage(plain));
+        if (content) {
+          member.deliverLocal(sender.phone.simMessage(id, group.jid, content, senderJid));
+          deliveredTo.add(member);
+        }
+      }
+      for (const device of member.companions.values()) {
+        if (device !== sender.device) {
+          relayed.set(device, [...(relayed.get(device) ?? []), skmsg]);
+        }
+      }
+    }
+  }
+
+  relayToCompanions(world, sender, stanza, senderJid, relayed);
+  const link = sender.device.link;
+  link?.send(node('ack', { class: 'message', id, from: to, t: unixNow() }));
+  for (const recipient of deliveredTo) {
+    const attrs: Record<string, string> = group
+      ? { id, from: group.jid, participant: recipient.jid, t: unixNow() }
+      : { id, from: recipient.jid, t: unixNow() };
+    link?.send(node('receipt', attrs));
+  }
+}
+
+function relayToCompanions(
+  world: World,
+  sender: Sender,
+  stanza: BinaryNode,
+  senderJid: string,
+  relayed: Map<CompanionDevice, BinaryNode[]>,
+): void {
+  const { id = '', to = '', type = 'text' } = stanza.attrs;
+  const isGroup = to.endsWith('@g.us');
+  const identity = child(stanza, 'device-identity');
+  for (const [device, encs] of relayed) {
+    const ownDevice = sender.phone.companions.get(device.deviceId) === device;
+    const attrs: Record<string, string> = isGroup
+      ? { id, from: to, participant: senderJid, type, t: unixNow(), addressing_mode: 'pn' }
+      : {
+          id,
+          from: senderJid,
+          type,
+          t: unixNow(),
+          sender_lid: `${sender.phone.lid}:${sender.device.deviceId}@lid`,
+        };
+    if (ownDevice && !isGroup) {
+      attrs.recipient = to;
+    }
+    world.deliver(device, node('message', attrs, identity ? [...encs, identity] : encs));
+  }
+}
+
+function receiptType(type: string | undefined): SimReceipt['type'] | undefined {
+  switch (type) {
+    case undefined:
+    case 'inactive':
+    case 'sender':
+      return 'delivery';
+    case 'read':
+    case 'read-self':
+      return 'read';
+    case 'played':
+      return 'played';
+    default:
+      return undefined;
+  }
+}
+
+/** Records a client's delivery/read receipt on the phone whose message it acknowledges. */
+export function handleClientReceipt(world: World, sender: Sender, stanza: BinaryNode): void {
+  const { id = '', to = '', participant, type } = stanza.attrs;
+  sender.device.link?.send(node('ack', { class: 'receipt', id, from: to, ...(type ? { type } : {}) }));
+  const kind = receiptType(type);
+  const author = world.findPhone(to.endsWith('@g.us') ? (participant ?? '') : to);
+  if (!kind || !author) {
+    return;
+  }
+  const ids = [id, ...children(child(stanza, 'list'), 'item').map((item) => item.attrs.id ?? '')];
+  const fromDevice = `${sender.phone.number}:${sender.device.deviceId}@s.whatsapp.net`;
+  for (const messageId of ids.filter(Boolean)) {
+    author.recordReceipt({ messageId, fromDevice, type: kind });
+  }
+}

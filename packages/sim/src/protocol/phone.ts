@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { NotFoundError } from '@wabot/core';
+import type { BinaryNode, proto } from '@whiskeysockets/baileys';
+import { encodeMessage, messageText, stanzaType } from './message-content.js';
+import { type CompanionDevice, lidAddress, type SimMessage, type SimReceipt } from './model.js';
+import { node, unixNow } from './nodes.js';
+import { SignalPeer } from './signal-peer.js';
+import { waitFor } from './wait.js';
+import type { World } from './world.js';
+
+const DEFAULT_WAIT_MS = 10_000;
+
+/** Options for `waitForMessage` / `waitForReceipt`. */
+export interface WaitOptions {
+  timeoutMs?: number;
+}
+
+/** A companion device as the phone's owner sees it in "Linked devices". */
+export interface LinkedDeviceInfo {
+  jid: string;
+  lid: string;
+  connected: boolean;
+}
+
+/** Generates a message id in WhatsApp's style (hex, 3EB0 prefix like web clients). */
+export function newMessageId(): string {
+  return `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
+}
+
+/**
+ * A simulated WhatsApp user: the primary device (a phone) with its own Signal identity, plus
+ * the companion devices (WhatsApp Web clients) it has linked by scanning their QR code.
+ */
+export class SimPhone {
+  readonly jid: string;
+  readonly lidJid: string;
+  readonly peer = new SignalPeer();
+  readonly companions = new Map<number, CompanionDevice>();
+  private nextDeviceId = 1;
+  private readonly inbox: SimMessage[] = [];
+  private readonly receiptLog: SimReceipt[] = [];
+  private readonly events = new EventEmitter();
+  private readonly senderKeySentTo = new Set<string>();
+
+  constructor(
+    private readonly world: World,
+    readonly number: string,
+    readonly lid: string,
+    public name: string,
+  ) {
+    this.jid = `${number}@s.whatsapp.net`;
+    this.lidJid = `${lid}@lid`;
+  }
+
+  /** Everything this phone has received so far, oldest first. */
+  received(): SimMessage[] {
+    return [...this.inbox];
+  }
+
+  /** Receipts this phone got for messages it sent. */
+  receipts(messageId?: string): SimReceipt[] {
+    return this.receiptLog.filter((r) => messageId === undefined || r.messageId === messageId);
+  }
+
+  /** Waits for a received message (already received ones count). */
+  waitForMessage(
+    predicate: (m: SimMessage) => boolean = () => true,
+    options: WaitOptions = {},
+  ): Promise<SimMessage> {
+    const timeout = options.timeoutMs ?? DEFAULT_WAIT_MS;
+    return waitFor(this.events, 'message', this.inbox, predicate, timeout, `a message to ${this.number}`);
+  }
+
+  /** Waits for a receipt of the given type for one of this phone's messages. */
+  waitForReceipt(
+    messageId: string,
+    type: SimReceipt['type'] = 'delivery',
+    options: WaitOptions = {},
+  ): Promise<SimReceipt> {
+    const timeout = options.timeoutMs ?? DEFAULT_WAIT_MS;
+    const match = (r: SimReceipt) => r.messageId === messageId && r.type === type;
+    return waitFor(
+      this.events,
+      'receipt',
+      this.receiptLog,
+      match,
+      timeout,
+      `a ${type} receipt for ${messageId}`,
+    );
+  }
+
+  /**
+   * Links the WhatsApp Web client that shows this QR code to this phone, like scanning it in
+   * "Linked devices". Resolves once the client has signed the device identity.
+   */
+  scan(qr: string): Promise<LinkedDeviceInfo> {
+    return this.world.pair(this, qr);
+  }
+
+  /** The companion devices currently linked. */
+  linkedDevices(): LinkedDeviceInfo[] {
+    return [...this.companions.values()].map((d) => this.describe(d));
+  }
+
+  /** Sends a text message from this phone to a user or group JID (or a bare phone number). */
+  sendText(to: string, text: string): Promise<string> {
+    return this.sendMessage(to, { conversation: text });
+  }
+
+  /** Sends any message content from this phone; resolves with the message id. */
+  async sendMessage(to: string, content: proto.IMessage): Promise<string> {
+    const id = newMessageId();
+    const group = this.world.findGroup(to);
+    if (group) {
+      await this.sendToGroup(group.jid, group.members, content, id);
+      return id;
+    }
+    const target = this.world.requirePhone(to);
+    const attrs = { id, type: stanzaType(content), t: unixNow(), notify: this.name };
+    if (target !== this) {
+      target.deliverLocal(this.simMessage(id, this.jid, content));
+      for (const device of target.companions.values()) {
+        const enc = await this.encryptFor(target, device, content);
+        this.world.deliver(
+          device,
+          node('message', { ...attrs, from: this.jid, sender_lid: this.lidJid }, [enc]),
+        );
+      }
+    }
+    for (const device of this.companions.values()) {
+      const sent = { deviceSentMessage: { destinationJid: target.jid, message: content } };
+      const enc = await this.encryptFor(this, device, sent);
+      this.world.deliver(device, node('message', { ...attrs, from: this.jid, recipient: target.jid }, [enc]));
+    }
+    return id;
+  }
+
+  /** Marks a received message as read: the sender's devices get a read receipt. */
+  read(message: SimMessage): void {
+    this.world.sendReceipt(this, message, 'read');
+  }
+
+  /**
+   * Unlinks every companion device, as "Log out" in Linked devices does: connected clients get
+   * a 401 stream error and their stored identity is forgotten.
+   */
+  logout(): void {
+    for (const device of this.companions.values()) {
+      device.link?.streamError(401, node('conflict', { type: 'device_removed' }));
+      device.link = undefined;
+    }
+    this.companions.clear();
+  }
+
+  /** Registers a newly paired companion device and returns it. */
+  addCompanion(noiseKey: Buffer, bundle: CompanionDevice['bundle']): CompanionDevice {
+    const deviceId = this.nextDeviceId++;
+    const device: CompanionDevice = {
+      deviceId,
+      keyIndex: deviceId,
+      noiseKey,
+      bundle,
+      preKeys: new Map(),
+      link: undefined,
+      pending: [],
+    };
+    this.companions.set(deviceId, device);
+    return device;
+  }
+
+  requireCompanion(deviceId: number): CompanionDevice {
+    const device = this.companions.get(deviceId);
+    if (!device) {
+      throw new NotFoundError('linked device', `${this.number}:${deviceId}`);
+    }
+    return device;
+  }
+
+  describe(device: CompanionDevice): LinkedDeviceInfo {
+    return {
+      jid: `${this.number}:${device.deviceId}@s.whatsapp.net`,
+      lid: `${this.lid}:${device.deviceId}@lid`,
+      connected: device.link !== undefined,
+    };
+  }
+
+  /** Stores a message that reached this phone's primary device. */
+  deliverLocal(message: SimMessage): void {
+    this.inbox.push(message);
+    this.events.emit('message', message);
+  }
+
+  recordReceipt(receipt: SimReceipt): void {
+    this.receiptLog.push(receipt);
+    this.events.emit('receipt', receipt);
+  }
+
+  simMessage(id: string, chat: string, message: proto.IMessage, fromDevice = this.jid): SimMessage {
+    return {
+      id,
+      chat,
+      from: this.jid,
+      fromDevice,
+      text: messageText(message),
+      message,
+      timestamp: Math.floor(Date.now() / 1000),
+    };
+  }
+
+  /** Encrypts content from this phone's primary device to a companion device of `owner`. */
+  async encryptFor(owner: SimPhone, device: CompanionDevice, content: proto.IMessage): Promise<BinaryNode> {
+    const address = lidAddress(owner.lid, device.deviceId);
+    let bundle: Parameters<SignalPeer['encrypt']>[2];
+    if (!this.peer.hasSession(address)) {
+      const [preKeyId, preKey] = device.preKeys.entries().next().value ?? [];
+      if (preKeyId !== undefined && preKey) {
+        device.preKeys.delete(preKeyId);
+      }
+      bundle = {
+        ...device.bundle,
+        preKey: preKey && preKeyId !== undefined ? { keyId: preKeyId, publicKey: preKey } : undefined,
+      };
+    }
+    const { type, ciphertext } = await this.peer.encrypt(address, encodeMessage(content), bundle);
+    return node('enc', { v: '2', type }, ciphertext);
+  }
+
+  private async sendToGroup(
+    groupJid: string,
+    members: readonly SimPhone[],
+    content: proto.IMessage,
+    id: string,
+  ) {
+    const self = lidAddress(this.lid, 0);
+    const { ciphertext, distribution } = await this.peer.groupEncrypt(groupJid, self, encodeMessage(content));
+    const attrs = {
+      id,
+      from: groupJid,
+      participant: this.jid,
+      participant_lid: this.lidJid,
+      type: stanzaType(content),
+      t: unixNow(),
+      notify: this.name,
+      addressing_mode: 'pn',
+    };
+    const distributionMessage: proto.IMessage = {
+      senderKeyDistributionMessage: { groupId: groupJid, axolotlSenderKeyDistributionMessage: distribution },
+    };
+    for (const member of members) {
+      if (member !== this) {
+        member.deliverLocal({ ...this.simMessage(id, groupJid, content) });
+      }
+      for (const device of member.companions.values()) {
+        const encs: BinaryNode[] = [];
+        const key = `${groupJid}|${member.number}:${device.deviceId}`;
+        if (!this.senderKeySentTo.has(key)) {
+          encs.push(await this.encryptFor(member, device, distributionMessage));
+          this.senderKeySentTo.add(key);
+        }
+        encs.push(node('enc', { v: '2', type: 'skmsg' }, Buffer.from(ciphertext)));
+        this.world.deliver(device, node('message', attrs, encs));
+      }
+    }
+  }
+}

@@ -483,44 +483,52 @@ export class Instance extends EventEmitter<InstanceEvents> {
     return menu;
   }
 
-  sendText(chatId: string, text: string): Promise<SentMessage> {
+  async sendText(chatId: string, text: string): Promise<SentMessage> {
     return this.send({ type: 'text', chatId, text });
   }
-  sendImage(chatId: string, input: MediaInput): Promise<SentMessage> {
+  async sendImage(chatId: string, input: MediaInput): Promise<SentMessage> {
     return this.send({ type: 'image', chatId, ...input });
   }
-  sendVideo(chatId: string, input: MediaInput): Promise<SentMessage> {
+  async sendVideo(chatId: string, input: MediaInput): Promise<SentMessage> {
     return this.send({ type: 'video', chatId, ...input });
   }
-  sendAudio(
+  async sendAudio(
     chatId: string,
     input: Omit<MediaInput, 'caption'> & { voiceNote?: boolean },
   ): Promise<SentMessage> {
     return this.send({ type: 'audio', chatId, ...input });
   }
-  sendDocument(chatId: string, input: MediaInput & { filename: string }): Promise<SentMessage> {
+  async sendDocument(chatId: string, input: MediaInput & { filename: string }): Promise<SentMessage> {
     return this.send({ type: 'document', chatId, ...input });
   }
-  sendFileUrl(chatId: string, input: FileUrlInput): Promise<SentMessage> {
+  async sendFileUrl(chatId: string, input: FileUrlInput): Promise<SentMessage> {
     return this.send({ type: 'fileurl', chatId, ...input });
   }
-  sendLocation(chatId: string, input: LocationInput): Promise<SentMessage> {
+  async sendLocation(chatId: string, input: LocationInput): Promise<SentMessage> {
     return this.send({ type: 'location', chatId, ...input });
   }
-  sendContact(chatId: string, vcard: VcardInput): Promise<SentMessage> {
+  async sendContact(chatId: string, vcard: VcardInput): Promise<SentMessage> {
     return this.send({ type: 'contact', chatId, vcard });
   }
-  sendButtons(chatId: string, buttons: ButtonsInput, options: { fallback?: InteractiveFallback } = {}) {
+  async sendButtons(
+    chatId: string,
+    buttons: ButtonsInput,
+    options: { fallback?: InteractiveFallback } = {},
+  ): Promise<SentMessage> {
     return this.send({ type: 'buttons', chatId, buttons, ...options });
   }
-  sendList(chatId: string, list: ListInput, options: { fallback?: InteractiveFallback } = {}) {
+  async sendList(
+    chatId: string,
+    list: ListInput,
+    options: { fallback?: InteractiveFallback } = {},
+  ): Promise<SentMessage> {
     return this.send({ type: 'list', chatId, list, ...options });
   }
-  sendMediaButtons(
+  async sendMediaButtons(
     chatId: string,
     buttons: MediaButtonsInput,
     options: { fallback?: InteractiveFallback } = {},
-  ) {
+  ): Promise<SentMessage> {
     return this.send({ type: 'media-buttons', chatId, buttons, ...options });
   }
 
@@ -646,7 +654,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   }
 
   /** Updates name, time zone, language and the default message (string: template; boolean: on/off). */
-  updateGeneral(update: GeneralUpdate): Promise<UpdateResult> {
+  async updateGeneral(update: GeneralUpdate): Promise<UpdateResult> {
     const obj = requireObject(update, 'body');
     const botName = optionalString(obj.bot_name, 'bot_name', 256);
     const tz = optionalString(obj.bot_timezone, 'bot_timezone', 64);
@@ -669,20 +677,20 @@ export class Instance extends EventEmitter<InstanceEvents> {
     });
   }
 
-  updateActions(update: ActionsUpdate): Promise<UpdateResult> {
+  async updateActions(update: ActionsUpdate): Promise<UpdateResult> {
     const obj = requireObject(update, 'body');
     const keys = Object.keys(this.current.settings.actions) as Array<keyof ActionsUpdate>;
     const changes = pickBooleans(obj, keys);
     return this.settingsUpdate((r) => Object.assign(r.settings.actions, changes));
   }
 
-  updateActiveDays(update: ActiveDaysUpdate): Promise<UpdateResult> {
+  async updateActiveDays(update: ActiveDaysUpdate): Promise<UpdateResult> {
     const obj = requireObject(update, 'body');
     const changes = pickBooleans(obj, WEEKDAYS);
     return this.settingsUpdate((r) => Object.assign(r.settings.active_days, changes));
   }
 
-  updateActiveHours(update: ActiveHoursUpdate): Promise<UpdateResult> {
+  async updateActiveHours(update: ActiveHoursUpdate): Promise<UpdateResult> {
     const obj = requireObject(update, 'body');
     const from = requireString(obj.from, 'from', 16).trim();
     const to = requireString(obj.to, 'to', 16).trim();

@@ -94,7 +94,7 @@ export class BotManager extends EventEmitter<InstanceEvents> implements ManagerA
   }
 
   /** Loads every stored instance and reconnects those that were running. Safe to call more than once. */
-  start(): Promise<void> {
+  async start(): Promise<void> {
     this.started ??= this.restore();
     return this.started;
   }
@@ -229,107 +229,111 @@ export class BotManager extends EventEmitter<InstanceEvents> implements ManagerA
     this.bySession.delete(instance.sessionId);
   }
 
-  init(id: string, config?: InitConfig): Promise<InstanceInfo> {
+  async init(id: string, config?: InitConfig): Promise<InstanceInfo> {
     return this.instance(id).init(config);
   }
   async qr(id: string): Promise<QrResult> {
     return this.instance(id).qr();
   }
-  qrPng(id: string): Promise<Uint8Array> {
+  async qrPng(id: string): Promise<Uint8Array> {
     return this.instance(id).qrPng();
   }
-  qrDataUrl(id: string): Promise<string> {
+  async qrDataUrl(id: string): Promise<string> {
     return this.instance(id).qrDataUrl();
   }
-  pairingCode(id: string, phone: string): Promise<string> {
+  async pairingCode(id: string, phone: string): Promise<string> {
     return this.instance(id).pairingCode(phone);
   }
   async info(id: string): Promise<InstanceInfo> {
     return this.instance(id).info();
   }
-  logout(id: string): Promise<void> {
+  async logout(id: string): Promise<void> {
     return this.instance(id).logout();
   }
-  updateGeneral(id: string, update: GeneralUpdate): Promise<UpdateResult> {
+  async updateGeneral(id: string, update: GeneralUpdate): Promise<UpdateResult> {
     return this.instance(id).updateGeneral(update);
   }
-  updateActions(id: string, update: ActionsUpdate): Promise<UpdateResult> {
+  async updateActions(id: string, update: ActionsUpdate): Promise<UpdateResult> {
     return this.instance(id).updateActions(update);
   }
-  updateActiveDays(id: string, update: ActiveDaysUpdate): Promise<UpdateResult> {
+  async updateActiveDays(id: string, update: ActiveDaysUpdate): Promise<UpdateResult> {
     return this.instance(id).updateActiveDays(update);
   }
-  updateActiveHours(id: string, update: ActiveHoursUpdate): Promise<UpdateResult> {
+  async updateActiveHours(id: string, update: ActiveHoursUpdate): Promise<UpdateResult> {
     return this.instance(id).updateActiveHours(update);
   }
-  setWebhook(id: string, update: WebhookUpdate): Promise<UpdateResult> {
+  async setWebhook(id: string, update: WebhookUpdate): Promise<UpdateResult> {
     return this.instance(id).setWebhook(update);
   }
-  send(id: string, request: SendRequest): Promise<SentMessage> {
+  async send(id: string, request: SendRequest): Promise<SentMessage> {
     return this.instance(id).send(request);
   }
-  sendMessage(id: string, input: CompositeInput): Promise<CompositeResult> {
+  async sendMessage(id: string, input: CompositeInput): Promise<CompositeResult> {
     return this.instance(id).sendMessage(input);
   }
 
-  createIntent(id: string, input: IntentInput): Promise<Intent> {
+  async createIntent(id: string, input: IntentInput): Promise<Intent> {
     return this.instance(id).createIntent(input);
   }
-  listIntents(id: string): Promise<Intent[]> {
+  async listIntents(id: string): Promise<Intent[]> {
     return this.instance(id).resources.listIntents();
   }
-  getIntent(id: string, intentId: string): Promise<Intent> {
+  async getIntent(id: string, intentId: string): Promise<Intent> {
     return this.instance(id).resources.getIntent(intentId);
   }
-  updateIntent(id: string, intentId: string, input: Partial<IntentInput>): Promise<Intent> {
+  async updateIntent(id: string, intentId: string, input: Partial<IntentInput>): Promise<Intent> {
     return this.instance(id).updateIntent(intentId, input);
   }
-  deleteIntent(id: string, intentId: string): Promise<void> {
+  async deleteIntent(id: string, intentId: string): Promise<void> {
     return this.instance(id).deleteIntent(intentId);
   }
 
-  createContact(id: string, input: ContactInput): Promise<Contact> {
+  async createContact(id: string, input: ContactInput): Promise<Contact> {
     return this.instance(id).resources.createContact(input);
   }
-  listContacts(id: string): Promise<Contact[]> {
+  async listContacts(id: string): Promise<Contact[]> {
     return this.instance(id).resources.listContacts();
   }
-  getContact(id: string, contactId: string): Promise<Contact> {
+  async getContact(id: string, contactId: string): Promise<Contact> {
     return this.instance(id).resources.getContact(contactId);
   }
-  updateContact(id: string, contactId: string, input: Partial<ContactInput>): Promise<Contact> {
+  async updateContact(id: string, contactId: string, input: Partial<ContactInput>): Promise<Contact> {
     return this.instance(id).resources.updateContact(contactId, input);
   }
-  deleteContact(id: string, contactId: string): Promise<void> {
+  async deleteContact(id: string, contactId: string): Promise<void> {
     return this.instance(id).resources.deleteContact(contactId);
   }
 
-  createContactGroup(id: string, input: ContactGroupInput): Promise<ContactGroup> {
+  async createContactGroup(id: string, input: ContactGroupInput): Promise<ContactGroup> {
     return this.instance(id).resources.createContactGroup(input);
   }
-  listContactGroups(id: string): Promise<ContactGroup[]> {
+  async listContactGroups(id: string): Promise<ContactGroup[]> {
     return this.instance(id).resources.listContactGroups();
   }
-  getContactGroup(id: string, groupId: string): Promise<ContactGroup> {
+  async getContactGroup(id: string, groupId: string): Promise<ContactGroup> {
     return this.instance(id).resources.getContactGroup(groupId);
   }
-  updateContactGroup(id: string, groupId: string, input: Partial<ContactGroupInput>): Promise<ContactGroup> {
+  async updateContactGroup(
+    id: string,
+    groupId: string,
+    input: Partial<ContactGroupInput>,
+  ): Promise<ContactGroup> {
     return this.instance(id).resources.updateContactGroup(groupId, input);
   }
-  deleteContactGroup(id: string, groupId: string): Promise<void> {
+  async deleteContactGroup(id: string, groupId: string): Promise<void> {
     return this.instance(id).resources.deleteContactGroup(groupId);
   }
 
-  createAttachment(id: string, input: AttachmentInput): Promise<Attachment> {
+  async createAttachment(id: string, input: AttachmentInput): Promise<Attachment> {
     return this.instance(id).resources.createAttachment(input);
   }
-  listAttachments(id: string): Promise<Attachment[]> {
+  async listAttachments(id: string): Promise<Attachment[]> {
     return this.instance(id).resources.listAttachments();
   }
-  getAttachment(id: string, attachmentId: string): Promise<Attachment> {
+  async getAttachment(id: string, attachmentId: string): Promise<Attachment> {
     return this.instance(id).resources.getAttachment(attachmentId);
   }
-  deleteAttachment(id: string, attachmentId: string): Promise<void> {
+  async deleteAttachment(id: string, attachmentId: string): Promise<void> {
     return this.instance(id).resources.deleteAttachment(attachmentId);
   }
 }

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BotManager, type ConnectionEvent, type Message, type ReplyEvent } from '../src/index.js';
 import { SimHub } from '../src/testing/index.js';
-
-function once<T>(
-  emitter: { once(event: string, fn: (payload: T) => void): unknown },
-  event: string,
-): Promise<T> {
-  return new Promise((resolve) => emitter.once(event, resolve));
-}
+import { once } from './helpers.js';
 
 async function connected(options: ConstructorParameters<typeof SimHub>[0] = {}) {
   const sim = new SimHub({ qrRefresh: 0, ...options });
@@ -15,10 +9,10 @@ async function connected(options: ConstructorParameters<typeof SimHub>[0] = {}) 
   await manager.start();
   const record = await manager.createInstance('user-1');
   const instance = manager.instance(record._id);
-  const qr = once<{ qr: string }>(instance, 'qr');
+  const qr = once(instance, 'qr');
   await instance.init();
   await qr;
-  const open = once<ConnectionEvent>(instance, 'connection');
+  const open = once(instance, 'connection');
   await sim.phone(record._id).scan();
   await open;
   return { sim, manager, instance, phone: sim.phone(record._id) };
@@ -32,7 +26,7 @@ describe('Instance on the simulated phone', () => {
     expect(record.settings.status).toBe('INITIALIZING');
     const instance = manager.instance(record._id);
 
-    const qrEvent = once<{ qr: string }>(instance, 'qr');
+    const qrEvent = once(instance, 'qr');
     await instance.init();
     const { qr } = await qrEvent;
     expect(instance.status).toBe('QR');
@@ -41,7 +35,7 @@ describe('Instance on the simulated phone', () => {
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(await instance.qrDataUrl()).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
 
-    const open = once<ConnectionEvent>(instance, 'connection');
+    const open = once(instance, 'connection');
     await sim.phone(record._id).scan(qr);
     const conn = await open;
     expect(conn.status).toBe('CONNECTED');
@@ -53,8 +47,8 @@ describe('Instance on the simulated phone', () => {
     expect(stored.bot_number).toBe(conn.user?.id.split(':')[0]);
     expect(stored.bot_name).toBe(`WhatsappClient (${stored.bot_number})`);
 
-    const replied = once<ReplyEvent>(instance, 'reply');
-    const inbound = once<Message>(instance, 'message');
+    const replied = once(instance, 'reply');
+    const inbound = once(instance, 'message');
     sim.phone(record._id).receive({ from: '2349048988056', text: 'hello', pushName: 'Ada' });
     expect((await inbound).senderNumber).toBe('2349048988056');
     const reply = await replied;
@@ -68,7 +62,7 @@ describe('Instance on the simulated phone', () => {
       text: expect.stringMatching(/^(Hi|Hello) Ada your message has no keyword here\.$/),
     });
 
-    const closed = once<ConnectionEvent>(instance, 'connection');
+    const closed = once(instance, 'connection');
     await instance.logout();
     expect((await closed).status).toBe('LOGGED_OUT');
     expect(instance.info().phone_connected).toBe(false);
@@ -96,7 +90,7 @@ describe('Instance on the simulated phone', () => {
         add_to_group: group._id,
       },
     });
-    const replied = once<ReplyEvent>(instance, 'reply');
+    const replied = once(instance, 'reply');
     phone.receive({ from: '2349048988056', text: 'Oh HI there', pushName: 'Ada' });
     const reply = await replied;
     expect(reply.decision.reason).toBe(`intent:${intent._id}`);

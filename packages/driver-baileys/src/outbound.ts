@@ -285,16 +285,16 @@ export function ackName(status: number | null | undefined): MessageAck | undefin
   return status === null || status === undefined ? undefined : STATUS_NAMES[status];
 }
 
-/** Plain JSON of a proto message: bytes as base64, 64-bit numbers as strings (the reference's shape). */
+/**
+ * Plain JSON of a proto message: bytes as base64, 64-bit numbers as strings (the reference's shape).
+ * `messageContextInfo` is left out: it holds the message secret, which callers have no use for.
+ */
 export function messageToJson(message: proto.IMessage | null | undefined): Record<string, unknown> {
   if (!message) return {};
   const instance = message instanceof proto.Message ? message : proto.Message.fromObject(message);
-  return proto.Message.toObject(instance, {
-    longs: String,
-    bytes: String,
-    enums: String,
-    json: true,
-  }) as Record<string, unknown>;
+  const json = proto.Message.toObject(instance, { longs: String, bytes: String, enums: String, json: true });
+  const { messageContextInfo: _secret, ...rest } = json;
+  return rest;
 }
 
 /** Maps what Baileys returns for a send to the core's `SentMessage`. */

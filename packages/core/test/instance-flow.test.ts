@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BotManager, type ConnectionEvent, type Message, type ReplyEvent } from '../src/index.js';
+import { BotManager } from '../src/index.js';
 import { SimHub } from '../src/testing/index.js';
 import { once } from './helpers.js';
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   AuthError,
   BotManager,
-  type ConnectionEvent,
   MemoryStore,
   NotFoundError,
   StateError,

@@ -36,5 +36,5 @@ export function keywordMatcher(keyword: string): RegExp | null {
 
 export function matchesKeywords(keyword: string, text: string): boolean {
   const re = keywordMatcher(keyword);
-  return re !== null && re.test(text);
+  return re?.test(text) ?? false;
 }

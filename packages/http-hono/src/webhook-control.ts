@@ -1,4 +1,4 @@
-import { ValidationError } from '@wabot/core';
+import { ValidationError, type WebhookRequestConfig } from '@wabot/core';
 
 /** What GET /whatsapp/webhook shows. */
 export interface WebhookDescription {
@@ -6,7 +6,7 @@ export interface WebhookDescription {
   events: string[];
   /** The signing secret, shown only to the instance's owner. */
   secret?: string | null;
-  requestConfig: Record<string, unknown>;
+  requestConfig: WebhookRequestConfig;
 }
 
 /** A time range in milliseconds since the epoch; both ends inclusive and optional. */

@@ -97,15 +97,29 @@ function assertParses(url: string, refuse: (why: string) => ValidationError): vo
 /**
  * The URL with its credentials and query string blanked, for messages and logs:
  * `postgres://root:secret@db:5432/app?sslmode=require` becomes `postgres://***@db:5432/app?***`.
- * Works on malformed URLs too, so it is safe to call before parsing.
+ * Works on malformed URLs too (a password may contain `@`, `?` or `/`), so it is safe to call before
+ * parsing; text that does not look like a URL at all is blanked entirely.
  */
 export function redactUrl(url: string): string {
-  let out = String(url);
-  const query = out.indexOf('?');
-  if (query >= 0) out = `${out.slice(0, query)}?***`;
-  const start = out.indexOf('://');
-  const at = out.lastIndexOf('@');
-  if (at >= 0)
-    out = start >= 0 && at > start ? `${out.slice(0, start + 3)}***${out.slice(at)}` : `***${out.slice(at)}`;
+  const text = String(url);
+  const schemeEnd = text.indexOf('://');
+  const at = text.lastIndexOf('@');
+  const query = text.indexOf('?');
+  if (schemeEnd < 0 && at < 0) return '***';
+  // Blank two ranges of the original text: everything between the scheme and the last '@' (the
+  // password ends at an '@' no later than that one) and everything from the first '?' on.
+  const credentialsFrom = schemeEnd < 0 ? 0 : schemeEnd + 3;
+  const hidden = (i: number) => (i >= credentialsFrom && i < at) || (query >= 0 && i > query);
+  let out = '';
+  let inHidden = false;
+  for (let i = 0; i < text.length; i++) {
+    if (hidden(i)) {
+      if (!inHidden) out += '***';
+      inHidden = true;
+    } else {
+      out += text[i];
+      inHidden = false;
+    }
+  }
   return out;
 }

@@ -5,6 +5,6 @@ export default defineConfig({
   format: ['esm'],
   dts: true,
   sourcemap: true,
-  clean: true,
+  clean: false,
   target: 'node20',
 });

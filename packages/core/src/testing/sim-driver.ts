@@ -149,12 +149,11 @@ export class SimDriver implements Driver {
   }
 
   private scheduleScan(after: number): void {
-    this.scanTimer = unref(
-      setTimeout(() => {
-        this.scanTimer = null;
-        if (this.state === 'qr') void this.scan();
-      }, after),
-    );
+    // Not unref'd: a pending scan is work the process is waiting for.
+    this.scanTimer = setTimeout(() => {
+      this.scanTimer = null;
+      if (this.state === 'qr') void this.scan();
+    }, after);
   }
 
   /** The phone scans the QR now. @throws StateError when no QR is shown */

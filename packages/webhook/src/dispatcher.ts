@@ -7,6 +7,8 @@
 /** Does one step for a key. Resolves null when the key is finished, or the time (ms) it is next due. */
 export type Work = (key: string) => Promise<number | null>;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface Lane {
   keys: string[];
   running: Promise<void> | null;
@@ -106,10 +108,14 @@ export class Dispatcher {
       }
       const wait = next - this.options.now();
       if (wait > 0) {
-        lane.timer = setTimeout(() => {
-          lane.timer = null;
-          this.kick(instanceId, lane);
-        }, wait);
+        // Longer timers overflow and fire at once; waking early just re-checks and waits again.
+        lane.timer = setTimeout(
+          () => {
+            lane.timer = null;
+            this.kick(instanceId, lane);
+          },
+          Math.min(wait, MAX_TIMER_MS),
+        );
         lane.timer.unref?.();
         break;
       }

@@ -11,7 +11,7 @@ import {
   type WebhookEventName,
   type WebhookRequestConfig,
 } from '@wabot/core';
-import { toPayload, WEBHOOK_EVENT_SOURCES } from './catalogue.js';
+import { toPayload, WEBHOOK_EVENT_SOURCES, type WebhookPayload } from './catalogue.js';
 import { buildHeaders, classifyError, classifyResponse, type Outcome, timeoutOf } from './deliver.js';
 import { Dispatcher } from './dispatcher.js';
 import { createIdGenerator } from './ids.js';
@@ -134,6 +134,7 @@ class Webhooks implements WebhookService {
   private readonly listeners: Array<{ name: keyof InstanceEvents; fn: (e: { instanceId: string }) => void }> =
     [];
   private dispatcher: Dispatcher | null = null;
+  private starting: Promise<void> | null = null;
   private transport: Transport | null = null;
   private closeTransport: (() => void) | null = null;
   private capturing = 0;
@@ -159,8 +160,15 @@ class Webhooks implements WebhookService {
     };
   }
 
-  async start(): Promise<void> {
-    if (this.dispatcher) return;
+  start(): Promise<void> {
+    this.starting ??= this.open().catch((err: unknown) => {
+      this.starting = null;
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private async open(): Promise<void> {
     await this.openTransport();
     this.dispatcher = new Dispatcher((key) => this.attempt(key), {
       concurrency: Math.max(1, this.options.concurrency ?? 16),
@@ -180,6 +188,8 @@ class Webhooks implements WebhookService {
   }
 
   async stop(): Promise<void> {
+    await this.starting?.catch(() => {});
+    this.starting = null;
     for (const { name, fn } of this.listeners.splice(0)) {
       this.source.off(name, fn as InstanceEvents[typeof name]);
     }
@@ -262,9 +272,10 @@ class Webhooks implements WebhookService {
   /** An instance event arrived: turn it into a payload now, store it in emission order. */
   private receive(name: WebhookEventName, event: { instanceId: string }): void {
     const at = this.clock.now();
-    let body: string;
+    // Copy what is needed now: the emitter's object may change after this call returns.
+    let payload: WebhookPayload;
     try {
-      body = JSON.stringify(toPayload(name, event as never, at));
+      payload = toPayload(name, event as never, at);
     } catch (err) {
       this.logger.error({ err: describeError(err), event: name }, 'webhook payload could not be built');
       return;
@@ -273,7 +284,7 @@ class Webhooks implements WebhookService {
     this.capturing++;
     const previous = this.chains.get(instanceId) ?? Promise.resolve();
     const chain = previous
-      .then(() => this.capture(instanceId, name, body, at))
+      .then(() => this.capture(instanceId, name, payload, at))
       .catch((err) => {
         this.logger.error(
           { err: describeError(err), instanceId, event: name },
@@ -287,14 +298,19 @@ class Webhooks implements WebhookService {
     this.chains.set(instanceId, chain);
   }
 
-  private async capture(instanceId: string, name: WebhookEventName, body: string, at: number): Promise<void> {
+  private async capture(
+    instanceId: string,
+    name: WebhookEventName,
+    payload: WebhookPayload,
+    at: number,
+  ): Promise<void> {
     const record = await this.source.getInstance(instanceId);
     if (!wants(record, name)) return;
     const entry: OutboxEntry = {
       id: this.ids.next(at),
       instanceId,
       event: name,
-      body,
+      body: JSON.stringify(payload),
       createdAt: at,
       attempts: 0,
       nextAttemptAt: at,

@@ -395,6 +395,50 @@ describe('webhook delivery', () => {
     expect(await store.list(Namespaces.outbox)).toHaveLength(25);
   });
 
+  it('can send through fetch instead of node:http, with the same signing and retries', async () => {
+    const script: Reply[] = [{ status: 502 }, { status: 200 }];
+    const { receiver, source, service } = await setup((_r, i) => script[i] ?? { status: 200 }, { fetch });
+    source.addInstance('i1', receiver.url, ['onMessage']);
+    source.message('i1', 1);
+    await service.idle();
+    expect(receiver.received).toHaveLength(2);
+    const { secret } = await service.describe('i1');
+    expect(verify(secret, receiver.received[1]!)).toEqual(receiver.received[1]!.json);
+  });
+
+  it('snapshots the event when it is emitted', async () => {
+    const { receiver, source, service } = await setup();
+    source.addInstance('i1', receiver.url, ['onMessage']);
+    const m = source.message('i1', 1);
+    m.text = 'changed after emit';
+    await service.idle();
+    expect(receiver.received[0]!.json.data.text).toBe('hello 1');
+  });
+
+  it('dead-letters an event whose extra headers node:http refuses, without sending it', async () => {
+    const { receiver, source, service } = await setup();
+    source.addInstance('i1', receiver.url, ['onMessage'], { headers: { 'x-bad': 'line\nbreak' } });
+    source.message('i1', 1);
+    await service.idle();
+    expect(receiver.received).toHaveLength(0);
+    const [dead] = await service.listDeadLetters('i1');
+    expect(dead!.error).toMatch(/header/i);
+    expect(dead!.error).not.toContain('line');
+  });
+
+  it('subscribes once however often start() is called, and can start again after stop()', async () => {
+    const { receiver, source, service } = await setup();
+    await Promise.all([service.start(), service.start()]);
+    expect(source.listenerCount('message')).toBe(1);
+    await service.stop();
+    expect(source.listenerCount('message')).toBe(0);
+    await service.start();
+    source.addInstance('i1', receiver.url, ['onMessage']);
+    source.message('i1', 1);
+    await service.idle();
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it('refuses a schedule that is not a list of non-negative numbers', () => {
     expect(() => createWebhooks(new FakeSource(), { store: new MemoryStore(), schedule: [10, -1] })).toThrow(
       ValidationError,

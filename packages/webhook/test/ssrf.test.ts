@@ -172,6 +172,19 @@ describe('transports', () => {
     expect((refused as TransportError).timeout).toBe(false);
   });
 
+  it('fetch transport reports timeouts and refused connections as TransportError', async () => {
+    receiver = await startReceiver(() => ({ hang: true }));
+    const t = fetchTransport(fetch, { allowPrivate: true });
+    const timeout = await t({ ...request(receiver.url), timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(timeout).toBeInstanceOf(TransportError);
+    expect((timeout as TransportError).timeout).toBe(true);
+    const port = new URL(receiver.url).port;
+    await receiver.close();
+    const refused = await t(request(`http://127.0.0.1:${port}/`)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TransportError);
+    expect((refused as TransportError).timeout).toBe(false);
+  });
+
   it('fetch transport applies the same policy, no redirects, bounded body', async () => {
     receiver = await startReceiver((_req, i) =>
       i === 0

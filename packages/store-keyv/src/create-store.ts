@@ -102,13 +102,14 @@ function assertParses(url: string, refuse: (why: string) => ValidationError): vo
  */
 export function redactUrl(url: string): string {
   const text = String(url);
-  const schemeEnd = text.indexOf('://');
+  // Only a leading `scheme://` counts: a password may contain '://' too.
+  const schemeEnd = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text)?.[0].length ?? -1;
   const at = text.lastIndexOf('@');
   const query = text.indexOf('?');
   if (schemeEnd < 0 && at < 0) return '***';
   // Blank two ranges of the original text: everything between the scheme and the last '@' (the
   // password ends at an '@' no later than that one) and everything from the first '?' on.
-  const credentialsFrom = schemeEnd < 0 ? 0 : schemeEnd + 3;
+  const credentialsFrom = Math.max(schemeEnd, 0);
   const hidden = (i: number) => (i >= credentialsFrom && i < at) || (query >= 0 && i > query);
   let out = '';
   let inHidden = false;

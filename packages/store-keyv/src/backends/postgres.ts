@@ -57,6 +57,13 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
 
   try {
     await query('SELECT 1', []);
+    // The primary key follows the database collation, which cannot serve prefix searches; a
+    // pattern-ops index can. Another process may be creating it at the same moment.
+    await query(`CREATE INDEX IF NOT EXISTS "${table}_prefix" ON ${t} (key text_pattern_ops)`, []).catch(
+      (error: unknown) => {
+        if (!isAlreadyThere(error)) throw error;
+      },
+    );
   } catch (error) {
     await close();
     const cause = lastError ?? error;
@@ -72,8 +79,8 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
     },
     async scan(prefix) {
       const rows = await query<{ key: string; value: string }>(
-        `SELECT key, value FROM ${t} WHERE starts_with(key, $1)`,
-        [prefix],
+        `SELECT key, value FROM ${t} WHERE key LIKE $1 ESCAPE '\\'`,
+        [`${prefix.replace(/[\\%_]/g, '\\$&')}%`],
       );
       return rows.map((row) => [row.key, row.value]);
     },
@@ -114,6 +121,12 @@ export async function openPostgresBackend(url: string, options: PostgresOptions 
     },
     close,
   };
+}
+
+/** Unique violation or duplicate relation: a concurrent CREATE ... IF NOT EXISTS won the race. */
+function isAlreadyThere(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '42P07';
 }
 
 function messageOf(error: unknown): string {

@@ -1,2 +1,2 @@
 /** The in-process simulated phone: for tests, demos and trying wabot without WhatsApp. */
-export { type SimInbound, type SimOptions, type SimSent, SimDriver, SimHub } from './testing/sim-driver.js';
+export { SimDriver, SimHub, type SimInbound, type SimOptions, type SimSent } from './testing/sim-driver.js';

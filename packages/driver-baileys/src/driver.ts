@@ -161,18 +161,15 @@ export class BaileysDriver implements Driver {
         );
       }
     }
+    // The caller asked for this, so no close event: it knows, and reports it its own way.
     await this.forgetCredentials();
-    this.ctx?.emit({ type: 'close', reason: 'loggedOut', loggedOut: true, reconnecting: false });
   }
 
   async close(): Promise<void> {
     const sock = this.sock;
-    const wasRunning = this.phase === 'running';
     this.stop(new DriverError('connection closed', { transient: true }));
     sock?.end(undefined);
     await this.auth?.flush();
-    if (wasRunning)
-      this.ctx?.emit({ type: 'close', reason: 'closed', loggedOut: false, reconnecting: false });
   }
 
   async markRead(chatId: Jid, ids: string[]): Promise<void> {
@@ -285,16 +282,24 @@ export class BaileysDriver implements Driver {
 
   private onQr(qr: string): void {
     this.readyForPairing = true;
-    for (const wake of this.readyWaiters.splice(0)) wake();
+    const waiting = this.readyWaiters.splice(0);
+    for (const wake of waiting) wake();
     if (!this.pairingPhone) {
       this.emit({ type: 'qr', qr });
       return;
     }
     // With a pairing phone the QR is not shown; the first one tells us the socket can ask for a code.
-    if (!this.pairingInFlight) {
-      this.askPairingCode(this.pairingPhone).catch((err: unknown) => {
-        this.logger?.warn({ err: errorText(err) }, 'pairing code request failed');
-      });
+    // When a caller of requestPairingCode is waiting, it asks and gets the code itself.
+    if (waiting.length === 0 && !this.pairingInFlight) {
+      const gen = this.generation;
+      this.askPairingCode(this.pairingPhone).then(
+        (code) => {
+          if (gen === this.generation) this.emit({ type: 'pairing-code', code });
+        },
+        (err: unknown) => {
+          this.logger?.warn({ err: errorText(err) }, 'pairing code request failed');
+        },
+      );
     }
   }
 
@@ -302,12 +307,8 @@ export class BaileysDriver implements Driver {
     const sock = this.sock;
     if (!sock) return Promise.reject(new DriverError('not connected', { transient: true }));
     if (this.pairingInFlight) return this.pairingInFlight;
-    const gen = this.generation;
     const request = sock.requestPairingCode(phone).then(
-      (code) => {
-        if (gen === this.generation) this.emit({ type: 'pairing-code', code });
-        return code;
-      },
+      (code) => code,
       (err: unknown) => {
         if (this.pairingInFlight === request) this.pairingInFlight = undefined;
         throw toDriverError(err, 'pairing code request');

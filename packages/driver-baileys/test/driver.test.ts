@@ -274,7 +274,7 @@ describe('sending across drops', () => {
 });
 
 describe('close and logout', () => {
-  it('close() ends the socket, keeps credentials and does not reconnect', async () => {
+  it('close() ends the socket quietly, keeps credentials and does not reconnect', async () => {
     const { driver, f, ctx, store, ofType } = setup();
     await driver.connect(ctx);
     f.last.emit('creds.update', {});
@@ -283,9 +283,8 @@ describe('close and logout', () => {
     expect(f.last.end).toHaveBeenCalledTimes(1);
     vi.advanceTimersByTime(600_000);
     expect(f.sockets).toHaveLength(1);
-    expect(ofType('close')).toEqual([
-      { type: 'close', reason: 'closed', loggedOut: false, reconnecting: false },
-    ]);
+    // the caller closed it, so no close event is reported back
+    expect(ofType('close')).toEqual([]);
     expect(await store.auth.get(CREDS_KEY)).toBeDefined();
   });
 
@@ -308,9 +307,7 @@ describe('close and logout', () => {
     await driver.logout();
     expect(f.last.logout).toHaveBeenCalledTimes(1);
     expect(await store.store.list('auth', store.prefix)).toEqual([]);
-    expect(ofType('close')).toEqual([
-      { type: 'close', reason: 'loggedOut', loggedOut: true, reconnecting: false },
-    ]);
+    expect(ofType('close')).toEqual([]);
     vi.advanceTimersByTime(600_000);
     expect(f.sockets).toHaveLength(1);
     // a late creds write from the dead socket must not bring credentials back
@@ -343,7 +340,7 @@ describe('pairing code', () => {
     expect(events).toEqual([{ type: 'connecting' }, { type: 'pairing-code', code: 'ABCD1234' }]);
   });
 
-  it('requestPairingCode waits for the socket, then returns and emits the code', async () => {
+  it('requestPairingCode waits for the socket, then returns the code', async () => {
     const { driver, f, ctx, ofType } = setup();
     await driver.connect(ctx);
     const code = driver.requestPairingCode('15550001111');
@@ -351,9 +348,28 @@ describe('pairing code', () => {
     expect(f.last.requestPairingCode).not.toHaveBeenCalled();
     f.last.emit('connection.update', { qr: 'QR-1' });
     expect(await code).toBe('ABCD1234');
-    expect(ofType('pairing-code')).toEqual([{ type: 'pairing-code', code: 'ABCD1234' }]);
+    // the caller gets the code back; only codes the driver asked for itself are emitted
+    expect(ofType('pairing-code')).toEqual([]);
     // later QR refreshes are not shown once pairing by code
     f.last.emit('connection.update', { qr: 'QR-2' });
+    expect(ofType('qr')).toEqual([]);
+  });
+
+  it('asks again on a new socket after a drop while pairing by code', async () => {
+    const { driver, f, ctx, ofType } = setup(
+      { reconnect: { initialMs: 10, jitter: 0 } },
+      { pairingPhone: '15550001111' },
+    );
+    await driver.connect(ctx);
+    f.last.emit('connection.update', { qr: 'QR-1' });
+    await settle();
+    f.last.close(boom(DisconnectReason.timedOut, 'QR refs attempts ended'));
+    vi.advanceTimersByTime(10);
+    f.last.requestPairingCode.mockResolvedValueOnce('WXYZ5678');
+    f.last.emit('connection.update', { qr: 'QR-2' });
+    await settle();
+    expect(f.sockets.map((s) => s.requestPairingCode.mock.calls.length)).toEqual([1, 1]);
+    expect(ofType('pairing-code').map((e) => e.code)).toEqual(['ABCD1234', 'WXYZ5678']);
     expect(ofType('qr')).toEqual([]);
   });
 

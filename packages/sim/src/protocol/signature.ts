@@ -1,3 +1,4 @@
+import { generateSignalPubKey } from '@whiskeysockets/baileys';
 import { verifySignature as libsignalVerify } from 'libsignal/src/curve.js';
 
 /**
@@ -6,7 +7,7 @@ import { verifySignature as libsignalVerify } from 'libsignal/src/curve.js';
  */
 export function verifySignature(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   try {
-    return libsignalVerify(publicKey, message, signature) === true;
+    return libsignalVerify(generateSignalPubKey(publicKey), message, signature) === true;
   } catch {
     return false;
   }

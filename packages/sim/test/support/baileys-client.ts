@@ -8,6 +8,8 @@ import {
   type SignalDataTypeMap,
   type SignalKeyStore,
   type WAMessage,
+  type WAMessageKey,
+  type WAMessageUpdate,
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { ILogger } from '@whiskeysockets/baileys/lib/Utils/logger.js';
@@ -78,6 +80,7 @@ export class TestClient {
   readonly events = new EventEmitter();
   readonly upserts: WAMessage[] = [];
   readonly updates: Partial<ConnectionState>[] = [];
+  readonly statusUpdates: WAMessageUpdate[] = [];
   sock: WASocket | undefined;
   private stopped = false;
 
@@ -104,6 +107,12 @@ export class TestClient {
       for (const message of messages) {
         this.upserts.push(message);
         this.events.emit('message', message);
+      }
+    });
+    sock.ev.on('messages.update', (updates) => {
+      for (const update of updates) {
+        this.statusUpdates.push(update);
+        this.events.emit('status', update);
       }
     });
     sock.ev.on('connection.update', (update) => {
@@ -153,6 +162,43 @@ export class TestClient {
       return Promise.resolve(found);
     }
     return this.waitForEvent('message', (m: WAMessage) => (predicate(m) ? m : undefined), timeoutMs);
+  }
+
+  /**
+   * Resolves with the message key once message `id` reached at least `status`. Baileys folds a
+   * status change into the upsert of the same message when both are still in its event buffer,
+   * so the recorded upserts count as well as messages.update events.
+   */
+  waitForStatus(id: string, status: number, timeoutMs = 20_000): Promise<WAMessageKey> {
+    const fromUpdate = (u: WAMessageUpdate) =>
+      u.key.id === id && (u.update.status ?? 0) >= status ? u.key : undefined;
+    const fromUpsert = (m: WAMessage) => (m.key.id === id && (m.status ?? 0) >= status ? m.key : undefined);
+    const past =
+      this.statusUpdates.map(fromUpdate).find(Boolean) ?? this.upserts.map(fromUpsert).find(Boolean);
+    if (past) {
+      return Promise.resolve(past);
+    }
+    return new Promise<WAMessageKey>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.events.off('status', onUpdate);
+        this.events.off('message', onUpsert);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${this.name}: message ${id} never reached status ${status}`));
+      }, timeoutMs);
+      const settle = (key: WAMessageKey | undefined) => {
+        if (key) {
+          done();
+          resolve(key);
+        }
+      };
+      const onUpdate = (u: WAMessageUpdate) => settle(fromUpdate(u));
+      const onUpsert = (m: WAMessage) => settle(fromUpsert(m));
+      this.events.on('status', onUpdate);
+      this.events.on('message', onUpsert);
+    });
   }
 
   waitForEvent<A, T>(event: string, pick: (arg: A) => T | undefined, timeoutMs = 20_000): Promise<T> {

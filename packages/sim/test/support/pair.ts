@@ -1,0 +1,20 @@
+import type { SimPhone, WaSim } from '../../src/index.js';
+import { TestClient } from './baileys-client.js';
+
+/** Starts a Baileys client against the simulator and links it to `number` by scanning its QR. */
+export async function pairClient(
+  sim: WaSim,
+  number: string,
+  name = number,
+): Promise<{ client: TestClient; phone: SimPhone }> {
+  const client = new TestClient(sim.url, name).start();
+  const phone = sim.phone(number);
+  try {
+    await phone.scan(await client.waitForQr());
+    await client.waitForOpen();
+  } catch (error) {
+    await client.stop();
+    throw error;
+  }
+  return { client, phone };
+}

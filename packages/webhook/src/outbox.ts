@@ -39,7 +39,7 @@ export interface DeadLetter {
   status?: number;
 }
 
-/** Filters dead letters by when their event happened: `from` inclusive, `to` exclusive. */
+/** Filters dead letters by when their event happened; both ends inclusive. */
 export interface TimeRange {
   from?: Date | string | number;
   to?: Date | string | number;
@@ -89,7 +89,7 @@ export class Outbox {
     const entries = await this.store.list<DeadLetterRecord>(Namespaces.deadLetters, `${instanceId}:`);
     return entries
       .map((e) => e.value)
-      .filter((r) => r.instanceId === instanceId && r.createdAt >= from && r.createdAt < to);
+      .filter((r) => r.instanceId === instanceId && r.createdAt >= from && r.createdAt <= to);
   }
 
   /** Puts dead letters back in the outbox, due now, with their attempts reset. Returns the keys. */

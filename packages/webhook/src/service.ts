@@ -1,6 +1,5 @@
 import {
   type Clock,
-  type InstanceEvents,
   type InstanceRecord,
   type Logger,
   NotFoundError,
@@ -26,11 +25,15 @@ import { fetchTransport, type Transport } from './transport.js';
  * `BotManager` satisfies it; so does any emitter of `InstanceEvents` with a `getInstance`.
  */
 export interface WebhookSource {
-  on<E extends keyof InstanceEvents>(event: E, fn: InstanceEvents[E]): unknown;
-  off<E extends keyof InstanceEvents>(event: E, fn: InstanceEvents[E]): unknown;
+  // Listeners are typed loosely on purpose, so that typed emitters (eventemitter3, node:events) fit.
+  on(event: WebhookSourceEvent, fn: (payload: { instanceId: string }) => void): unknown;
+  off(event: WebhookSourceEvent, fn: (payload: { instanceId: string }) => void): unknown;
   /** @throws NotFoundError when the instance does not exist (pending events are then dead-lettered). */
   getInstance(id: string): Promise<InstanceRecord>;
 }
+
+/** The instance events webhooks are made from. */
+export type WebhookSourceEvent = (typeof WEBHOOK_EVENT_SOURCES)[WebhookEventName];
 
 export interface WebhookOptions {
   /** Holds the outbox, the dead letters and the signing secrets. */
@@ -131,7 +134,7 @@ class Webhooks implements WebhookService {
   private readonly signer = new Signer();
   private readonly secrets = new Map<string, string>();
   private readonly chains = new Map<string, Promise<void>>();
-  private readonly listeners: Array<{ name: keyof InstanceEvents; fn: (e: { instanceId: string }) => void }> =
+  private readonly listeners: Array<{ name: WebhookSourceEvent; fn: (e: { instanceId: string }) => void }> =
     [];
   private dispatcher: Dispatcher | null = null;
   private starting: Promise<void> | null = null;
@@ -179,7 +182,7 @@ class Webhooks implements WebhookService {
     for (const name of EVENT_NAMES) {
       const sourceName = WEBHOOK_EVENT_SOURCES[name];
       const fn = (e: { instanceId: string }) => this.receive(name, e);
-      this.source.on(sourceName, fn as InstanceEvents[typeof sourceName]);
+      this.source.on(sourceName, fn);
       this.listeners.push({ name: sourceName, fn });
     }
     for (const entry of await this.outbox.all()) {
@@ -191,7 +194,7 @@ class Webhooks implements WebhookService {
     await this.starting?.catch(() => {});
     this.starting = null;
     for (const { name, fn } of this.listeners.splice(0)) {
-      this.source.off(name, fn as InstanceEvents[typeof name]);
+      this.source.off(name, fn);
     }
     await Promise.all([...this.chains.values()]);
     const dispatcher = this.dispatcher;

@@ -229,10 +229,11 @@ describe('webhook delivery', () => {
     const all = await service.listDeadLetters('i1');
     expect(all.map((d) => d.createdAt)).toEqual([1_000, 2_000, 3_000].map((t) => new Date(t).toISOString()));
     expect(
-      (await service.listDeadLetters('i1', { from: 1_500, to: 3_000 })).map((d) => d.payload.data),
+      (await service.listDeadLetters('i1', { from: 1_500, to: 2_999 })).map((d) => d.payload.data),
     ).toMatchObject([{ id: 'm-i1-2000' }]);
+    // Both ends are inclusive.
     expect(
-      await service.listDeadLetters('i1', { from: new Date(1_000).toISOString(), to: 3_000 }),
+      await service.listDeadLetters('i1', { from: new Date(1_000).toISOString(), to: 2_000 }),
     ).toHaveLength(2);
     expect(await service.listDeadLetters('i1', { from: '3000' })).toHaveLength(1);
     await expect(service.listDeadLetters('i1', { from: 'yesterday' })).rejects.toBeInstanceOf(

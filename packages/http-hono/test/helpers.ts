@@ -64,7 +64,9 @@ export function httpClient(fetcher: Fetcher): Call {
       for (const [k, v] of Object.entries(o.form)) form.append(k, v);
       body = form;
     } else if (o.body !== undefined) body = o.body;
-    const res = await fetcher(url.pathname + url.search, { method, headers, body });
+    // fetch refuses a GET body (curl sends one; servers drop it), so credentials go in the query there.
+    const withBody = method !== 'GET' && method !== 'HEAD';
+    const res = await fetcher(url.pathname + url.search, { method, headers, ...(withBody ? { body } : {}) });
     const type = res.headers.get('content-type') ?? '';
     const parsed = type.includes('json')
       ? await res.json()

@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { startChild } from './child.mjs';
+import { freePort, waitFor } from './net.mjs';
+
+const SERVERS = fileURLToPath(new URL('./servers/', import.meta.url));
+const CONNECTIONS = 16;
+
+/**
+ * HTTP: `POST /whatsapp/message` on `wabot serve --sim` (SQLite store, instance auth and a bearer
+ * token), next to a Hono and an Express hello-world. Each server runs in its own child process;
+ * autocannon runs here.
+ */
+export async function benchHttp(report, { seconds }) {
+  report.begin('http');
+  const hono = await measureChild(join(SERVERS, 'hono-hello.mjs'), seconds);
+  const express = await measureChild(join(SERVERS, 'express-hello.mjs'), seconds);
+  const send = await measureWabotSend(seconds);
+
+  report.compare({
+    key: 'send_req_per_s',
+    value: send.rps,
+    baselineKey: 'raw_hono_req_per_s',
+    baseline: hono.rps,
+    ratioKey: 'send/raw-hono',
+    unit: 'req/s',
+    label: 'POST /whatsapp/message',
+    baselineLabel: 'Hono hello-world',
+  });
+  report.compare({
+    key: 'send_req_per_s',
+    value: send.rps,
+    baselineKey: 'express_req_per_s',
+    baseline: express.rps,
+    ratioKey: 'send/express',
+    unit: 'req/s',
+    label: 'POST /whatsapp/message',
+    baselineLabel: 'Express hello-world',
+  });
+  report.set('send_p50_ms', send.p50, 'ms', 'send p50');
+  report.set('send_p99_ms', send.p99, 'ms', 'send p99');
+  report.set('raw_hono_p99_ms', hono.p99, 'ms', 'Hono hello-world p99');
+  report.set('express_p99_ms', express.p99, 'ms', 'Express hello-world p99');
+  report.set('http_connections', CONNECTIONS, '', 'autocannon connections');
+}
+
+async function measureChild(file, seconds) {
+  const server = startChild(file);
+  try {
+    const { port } = await server.next('ready', 15_000);
+    return await load({ url: `http://127.0.0.1:${port}/`, method: 'GET' }, seconds);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureWabotSend(seconds) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wabot-bench-http-'));
+  const port = await freePort();
+  const token = `bench-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`;
+  const cli = fileURLToPath(import.meta.resolve('@wabot/http-hono/cli'));
+  const server = startChild(cli, {
+    args: ['serve', '--sim', '--port', String(port)],
+    env: {
+      WABOT_API_TOKEN: token,
+      WABOT_DATA_DIR: dataDir,
+      WABOT_STORE_URL: `sqlite://${join(dataDir, 'wabot.db')}`,
+      WABOT_SIM_AUTOSCAN: '0s',
+      LOG_LEVEL: 'warn',
+      WABOT_API_TOKENS: '',
+    },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await waitFor('wabot serve to answer', async () => {
+      const res = await fetch(`${base}/whatsapp/createNewWhatsapp`, {
+        method: 'POST',
+        headers: auth,
+        body: '{}',
+      });
+      return res.ok ? res.json() : undefined;
+    });
+    const session = created.data.session_id;
+    const access = created.data.settings.access_token;
+    const q = `session_id=${encodeURIComponent(session)}&access_token=${encodeURIComponent(access)}`;
+    const init = await fetch(`${base}/whatsapp/init`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ session_id: session, access_token: access }),
+    });
+    if (!init.ok) throw new Error(`init answered ${init.status}`);
+    await waitFor('a QR', async () => (await fetch(`${base}/whatsapp/scan?${q}`)).ok);
+    await waitFor('the simulated phone to connect', async () => {
+      const res = await fetch(`${base}/whatsapp/instance?${q}`);
+      return res.ok && (await res.json()).data?.instance_data?.phone_connected === true;
+    });
+    const url = `${base}/whatsapp/message?${q}`;
+    const body = JSON.stringify({ chatId: '2349048988056', message: 'Hello dear' });
+    const probe = await fetch(url, { method: 'POST', headers: auth, body });
+    const answer = await probe.json();
+    if (!probe.ok || answer.status !== true)
+      throw new Error(`send answered ${probe.status} ${JSON.stringify(answer)}`);
+    return await load({ url, method: 'POST', headers: auth, body }, seconds);
+  } finally {
+    await server.stop(5000);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A short warm-up, then the measured run. Any non-2xx answer or socket error fails the figure. */
+async function load(request, seconds) {
+  await autocannon({ ...request, connections: CONNECTIONS, duration: 1 });
+  const result = await autocannon({ ...request, connections: CONNECTIONS, duration: seconds });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(
+      `${request.method} ${new URL(request.url).pathname}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  }
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}

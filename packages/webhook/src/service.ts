@@ -199,9 +199,12 @@ class Webhooks implements WebhookService {
     await Promise.all([...this.chains.values()]);
     const dispatcher = this.dispatcher;
     this.dispatcher = null;
-    await dispatcher?.stop();
+    // Stop taking work first, then cut requests in flight instead of waiting out their timeouts:
+    // their events stay in the outbox and go out again after the next start.
+    const stopping = dispatcher?.stop();
     this.closeTransport?.();
     this.closeTransport = null;
+    await stopping;
     this.transport = null;
   }
 

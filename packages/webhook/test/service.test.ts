@@ -440,6 +440,18 @@ describe('webhook delivery', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('stop() cuts requests in flight and keeps their events for the next start', async () => {
+    const { receiver, source, service, store } = await setup(() => ({ hang: true }), { schedule: [60_000] });
+    source.addInstance('i1', receiver.url, ['onMessage'], { timeout: 60_000 });
+    source.message('i1', 1);
+    await receiver.waitFor(1);
+    // With a 60 s request timeout, this only finishes within the test's time if stop() aborts.
+    await service.stop();
+    const entries = await store.list<OutboxEntry>(Namespaces.outbox);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.value.id).toBe(receiver.received[0]!.id);
+  });
+
   it('refuses a schedule that is not a list of non-negative numbers', () => {
     expect(() => createWebhooks(new FakeSource(), { store: new MemoryStore(), schedule: [10, -1] })).toThrow(
       ValidationError,

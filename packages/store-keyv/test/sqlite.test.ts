@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeValue, encodeValue } from '@wabot/core';
 import { storeContract } from '@wabot/core/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +57,20 @@ describe('sqlite://', () => {
     expect([await a.get('ns', 'k'), await b.get('ns', 'k'), await c.get('ns', 'k')]).toEqual(['a', 'b', 'c']);
     expect(await a.list('ns')).toEqual([{ key: 'k', value: 'a' }]);
     await Promise.all([a.close(), b.close(), c.close()]);
+  });
+
+  it("stores core's encodeValue text under <prefix>:<namespace>:<key>, readable without wabot", async () => {
+    const path = join(dir, 'format.db');
+    const store = await createStore(`sqlite://${path}`, { prefix: 'fmt' });
+    const value = { creds: { noiseKey: new Uint8Array([0, 1, 254, 255]) }, n: 1 };
+    await store.set('auth', 'inst1:creds', value);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const rows = db.prepare('SELECT key, value FROM wabot_kv').all() as Array<{ key: string; value: string }>;
+    db.close();
+    expect(rows.map((r) => r.key)).toEqual(['fmt:auth:inst1:creds']);
+    expect(rows[0]?.value).toBe(encodeValue(value));
+    expect(decodeValue(rows[0]?.value ?? '')).toEqual(value);
   });
 
   it('an in-memory database works with sqlite://:memory:', async () => {

@@ -106,7 +106,9 @@ export class KeyvStore implements Store {
 
   /**
    * Atomic read-modify-write: reads the stored text, calls `fn`, and writes only if the text is still
-   * the one read (compare-and-set); otherwise calls `fn` again on the newer value. `fn` may therefore
+   * the one read (compare-and-set; the encoded value is its own version, and since `fn` depends only
+   * on the value, an unchanged value means an unchanged result); otherwise calls `fn` again on the
+   * newer value. `fn` may therefore
    * run more than once and must not have side effects. Fails with `StoreError` after
    * `maxUpdateAttempts` lost races.
    */

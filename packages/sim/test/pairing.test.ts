@@ -29,8 +29,9 @@ describe('pairing real Baileys with the simulator', () => {
     expect(qr).toMatch(/^https:\/\/wa\.me\/settings\/linked_devices#2@/);
 
     const phone = sim.phone('15550001111');
+    const opened = client.waitForOpen();
     const linked = await phone.scan(qr);
-    await client.waitForOpen();
+    await opened;
 
     expect(linked.jid).toBe('15550001111:1@s.whatsapp.net');
     expect(client.auth.creds.me?.id).toBe(linked.jid);

@@ -191,8 +191,10 @@ export class ClientConnection implements ClientLink {
     device.link = this;
     this.sender = { phone, device };
     this.send(node('success', { t: unixNow(), lid: `${phone.lid}:${deviceId}@lid`, location: 'sim' }));
-    const pending = device.pending.splice(0);
-    for (const stanza of pending) {
+    // Unacknowledged messages include everything queued while offline, in sending order.
+    const pending = [...device.unacked.values()];
+    const others = device.pending.splice(0).filter((stanza) => stanza.tag !== 'message');
+    for (const stanza of [...pending, ...others]) {
       this.send(stanza);
     }
     this.send(node('ib', {}, [node('offline', { count: String(pending.length) })]));
@@ -222,6 +224,8 @@ export class ClientConnection implements ClientLink {
       });
     } else if (tag === 'receipt') {
       handleClientReceipt(this.context.world, sender, stanza);
+    } else if (tag === 'ack' && attrs.class === 'message') {
+      sender.device.unacked.delete(attrs.id ?? '');
     }
   }
 

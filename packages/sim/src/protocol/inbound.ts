@@ -145,14 +145,20 @@ function receiptType(type: string | undefined): SimReceipt['type'] | undefined {
 export function handleClientReceipt(world: World, sender: Sender, stanza: BinaryNode): void {
   const { id = '', to = '', participant, type } = stanza.attrs;
   sender.device.link?.send(node('ack', { class: 'receipt', id, from: to, ...(type ? { type } : {}) }));
+  const ids = [id, ...children(child(stanza, 'list'), 'item').map((item) => item.attrs.id ?? '')].filter(
+    Boolean,
+  );
+  // Any receipt (even a retry request) means the device got the stanza.
+  for (const messageId of ids) {
+    sender.device.unacked.delete(messageId);
+  }
   const kind = receiptType(type);
   const author = world.findPhone(to.endsWith('@g.us') ? (participant ?? '') : to);
   if (!kind || !author) {
     return;
   }
-  const ids = [id, ...children(child(stanza, 'list'), 'item').map((item) => item.attrs.id ?? '')];
   const fromDevice = `${sender.phone.number}:${sender.device.deviceId}@s.whatsapp.net`;
-  for (const messageId of ids.filter(Boolean)) {
+  for (const messageId of ids) {
     author.recordReceipt({ messageId, fromDevice, type: kind });
   }
 }

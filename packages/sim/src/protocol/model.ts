@@ -21,6 +21,8 @@ export interface CompanionDevice {
   readonly preKeys: Map<number, Buffer>;
   link: ClientLink | undefined;
   readonly pending: BinaryNode[];
+  /** Messages sent to the device but not yet acknowledged by a receipt; resent on next login. */
+  readonly unacked: Map<string, BinaryNode>;
 }
 
 /** A message as a simulated phone saw it. */

@@ -164,6 +164,7 @@ export class SimPhone {
       preKeys: new Map(),
       link: undefined,
       pending: [],
+      unacked: new Map(),
     };
     this.companions.set(deviceId, device);
     return device;

@@ -27,6 +27,8 @@ export interface WaSim {
   connectionCount(): number;
   /** Drops every client socket without a stream error, like a network failure. */
   dropConnections(): void;
+  /** Ends every client stream with `<stream:error code=...>` (e.g. 503, 500, 515). */
+  streamError(code: number): void;
   /** Sets the delay before each iq answer. */
   setResponseDelay(ms: number): void;
   /** Errors raised while handling clients (bad frames, failed decryption...). */
@@ -83,6 +85,11 @@ export async function startWaSim(options: WaSimOptions = {}): Promise<WaSim> {
     dropConnections: () => {
       for (const connection of connections) {
         connection.close();
+      }
+    },
+    streamError: (code) => {
+      for (const connection of connections) {
+        connection.streamError(code);
       }
     },
     setResponseDelay: (ms) => {

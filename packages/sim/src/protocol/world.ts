@@ -141,8 +141,15 @@ export class World {
     return phone.describe(device);
   }
 
-  /** Sends a stanza to a companion device now, or queues it until the device logs in. */
+  /**
+   * Sends a stanza to a companion device now, or queues it until the device logs in. Messages
+   * stay on record until the device acknowledges them, so a message lost with a dropping
+   * socket is delivered again at the next login.
+   */
   deliver(device: CompanionDevice, stanza: BinaryNode): void {
+    if (stanza.tag === 'message' && stanza.attrs.id) {
+      device.unacked.set(stanza.attrs.id, stanza);
+    }
     if (device.link) {
       device.link.send(stanza);
     } else {

@@ -7,6 +7,7 @@ import {
   type SignalDataSet,
   type SignalDataTypeMap,
   type SignalKeyStore,
+  type UserFacingSocketConfig,
   type WAMessage,
   type WAMessageKey,
   type WAMessageUpdate,
@@ -71,6 +72,13 @@ export function memoryAuthState(): { creds: AuthenticationCreds; keys: SignalKey
   return { creds, keys };
 }
 
+export interface TestClientOptions {
+  /** Reconnect after any close except a logout (401), as a long-running app would. */
+  reconnect?: boolean;
+  /** Extra makeWASocket options. */
+  socket?: Partial<UserFacingSocketConfig>;
+}
+
 /**
  * A real Baileys client for tests: restarts itself on the 515 after pairing (as apps must),
  * records QR codes, connection updates and received messages, and shuts down completely.
@@ -84,9 +92,13 @@ export class TestClient {
   sock: WASocket | undefined;
   private stopped = false;
 
+  /** Status codes of every close, in order. */
+  readonly closeCodes: (number | undefined)[] = [];
+
   constructor(
     private readonly url: string,
     private readonly name = 'client',
+    private readonly options: TestClientOptions = {},
   ) {}
 
   start(): this {
@@ -100,6 +112,7 @@ export class TestClient {
       defaultQueryTimeoutMs: 10_000,
       generateHighQualityLinkPreview: false,
       getMessage: async () => undefined,
+      ...this.options.socket,
     });
     this.sock = sock;
     sock.ev.on('creds.update', (update) => Object.assign(this.auth.creds, update));
@@ -121,8 +134,9 @@ export class TestClient {
       if (update.connection === 'close' && !this.stopped && this.sock === sock) {
         const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)
           ?.output?.statusCode;
+        this.closeCodes.push(code);
         this.events.emit('closed', code);
-        if (code === 515) {
+        if (code === 515 || (this.options.reconnect && code !== 401)) {
           this.start();
         }
       }
@@ -145,6 +159,7 @@ export class TestClient {
     return this.waitForUpdate((u) => u.qr);
   }
 
+  /** Resolves on the next connection: 'open' (past ones are not counted). */
   waitForOpen(): Promise<true> {
     return this.waitForEvent('update', (u: Partial<ConnectionState>) =>
       u.connection === 'open' ? true : undefined,

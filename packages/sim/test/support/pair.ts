@@ -10,8 +10,9 @@ export async function pairClient(
   const client = new TestClient(sim.url, name).start();
   const phone = sim.phone(number);
   try {
+    const opened = client.waitForOpen();
     await phone.scan(await client.waitForQr());
-    await client.waitForOpen();
+    await opened;
   } catch (error) {
     await client.stop();
     throw error;

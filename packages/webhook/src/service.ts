@@ -50,6 +50,11 @@ export interface WebhookOptions {
   transport?: Transport;
   /** How host names are resolved for the address check. */
   resolve?: Resolver;
+  /**
+   * Deliver one instance's events one at a time, in order (default true). With false, they go out in
+   * parallel (up to `concurrency`) and a failing event does not hold back the others.
+   */
+  ordered?: boolean;
   /** Most deliveries in flight at once, across instances (default 16). */
   concurrency?: number;
   /** Most response bytes read per attempt (default 64 KiB). */
@@ -186,7 +191,7 @@ class Webhooks implements WebhookService {
       this.listeners.push({ name: sourceName, fn });
     }
     for (const entry of await this.outbox.all()) {
-      this.dispatcher.add(entry.instanceId, Outbox.key(entry.instanceId, entry.id));
+      this.enqueue(entry.instanceId, Outbox.key(entry.instanceId, entry.id));
     }
   }
 
@@ -233,7 +238,7 @@ class Webhooks implements WebhookService {
       records = records.filter((r) => wanted.has(r.id));
     }
     const keys = await this.outbox.revive(records, this.clock.now());
-    for (const key of keys) this.dispatcher?.add(instanceId, key);
+    for (const key of keys) this.enqueue(instanceId, key);
     return keys.length;
   }
 
@@ -273,6 +278,11 @@ class Webhooks implements WebhookService {
       this.transport = t.send;
       this.closeTransport = t.close;
     }
+  }
+
+  /** Hands a key to the dispatcher: one lane per instance keeps order; one per event does not. */
+  private enqueue(instanceId: string, key: string): void {
+    this.dispatcher?.add(this.options.ordered === false ? key : instanceId, key);
   }
 
   /** An instance event arrived: turn it into a payload now, store it in emission order. */
@@ -323,7 +333,7 @@ class Webhooks implements WebhookService {
     };
     await this.outbox.add(entry);
     this.counts.enqueued++;
-    this.dispatcher?.add(instanceId, Outbox.key(instanceId, entry.id));
+    this.enqueue(instanceId, Outbox.key(instanceId, entry.id));
   }
 
   /** One step for one outbox key; see `Work`. */

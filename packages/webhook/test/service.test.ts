@@ -293,6 +293,18 @@ describe('webhook delivery', () => {
     expect(between.some((r) => r.json.instanceId === 'a')).toBe(false);
   });
 
+  it("sends one instance's events in parallel when ordering is switched off", async () => {
+    // The first request is never answered; the second can only arrive if it is not waiting behind it.
+    const { receiver, source } = await setup((_r, i) => (i === 0 ? { hang: true } : { status: 200 }), {
+      ordered: false,
+    });
+    source.addInstance('i1', receiver.url, ['onMessage'], { timeout: 10_000 });
+    source.message('i1', 1);
+    source.message('i1', 2);
+    await receiver.waitFor(2);
+    expect(receiver.received.map((r) => r.json.data.id)).toEqual(['m-i1-1', 'm-i1-2']);
+  });
+
   it('resumes what the outbox holds after a restart, in order', async () => {
     let up = false;
     const { receiver, source, service, store } = await setup(() => ({ status: up ? 200 : 503 }), {

@@ -242,7 +242,8 @@ describe('text fallback for buttons and lists', () => {
         { title: 'Drinks', rows: [{ title: 'Tea', rowId: 'tea' }] },
       ],
     });
-    expect((phone.sent[0]?.content as { text: string }).text).toBe(
+    expect(phone.sent[0]?.content).toHaveProperty(
+      'text',
       '*Shop*\nChoose\n\n*Food*\n1. Rice\n2. Beans — brown\n\n*Drinks*\n3. Tea\n\nReply with a number.',
     );
     const got = once(instance, 'message');

@@ -190,14 +190,24 @@ class Webhooks implements WebhookService {
       this.source.on(sourceName, fn);
       this.listeners.push({ name: sourceName, fn });
     }
-    for (const entry of await this.outbox.all()) {
-      this.enqueue(entry.instanceId, Outbox.key(entry.instanceId, entry.id));
+    // Subscribed before the outbox is read, so nothing emitted meanwhile is missed.
+    let pending: OutboxEntry[];
+    try {
+      pending = await this.outbox.all();
+    } catch (err) {
+      await this.close();
+      throw err;
     }
+    for (const entry of pending) this.enqueue(entry.instanceId, Outbox.key(entry.instanceId, entry.id));
   }
 
   async stop(): Promise<void> {
     await this.starting?.catch(() => {});
     this.starting = null;
+    await this.close();
+  }
+
+  private async close(): Promise<void> {
     for (const { name, fn } of this.listeners.splice(0)) {
       this.source.off(name, fn);
     }

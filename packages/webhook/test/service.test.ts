@@ -464,6 +464,25 @@ describe('webhook delivery', () => {
     expect(entries[0]!.value.id).toBe(receiver.received[0]!.id);
   });
 
+  it('a start() that cannot read the outbox leaves nothing subscribed and can be retried', async () => {
+    const store = new MemoryStore();
+    const source = new FakeSource();
+    let broken = true;
+    const flaky = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'list' && broken) return async () => Promise.reject(new Error('store down'));
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const service = createWebhooks(source, { store: flaky, allowPrivate: true });
+    services.push(service);
+    await expect(service.start()).rejects.toThrow('store down');
+    expect(source.listenerCount('message')).toBe(0);
+    broken = false;
+    await service.start();
+    expect(source.listenerCount('message')).toBe(1);
+  });
+
   it('refuses a schedule that is not a list of non-negative numbers', () => {
     expect(() => createWebhooks(new FakeSource(), { store: new MemoryStore(), schedule: [10, -1] })).toThrow(
       ValidationError,

@@ -95,6 +95,10 @@ describe('SQLite across processes', () => {
           (await store.get<{ private: Uint8Array }>('auth', `inst1:pre-key-${last}`))?.private ?? [],
         ),
       ).toEqual(Array.from(bytesFor(last + 1)));
+      // Each record and its key were one batch: after the kill both exist or neither does.
+      expect(keys.map((k) => k.key.replace('inst1:pre-key-', 'r')).sort()).toEqual(
+        records.map((r) => r.key).sort(),
+      );
       // The batch and the counter are separate transactions: the counter may trail by the one write
       // in flight, never by more, and never run ahead of the records.
       const written = (await store.get<number>('counters', 'written')) ?? 0;

@@ -20,7 +20,12 @@ import {
 } from '@whiskeysockets/baileys';
 import { createStoreAuthState, type StoreAuthState } from './auth-state.js';
 import { toDriverError } from './errors.js';
-import { statusChangesFromReceipts, statusChangesFromUpdates, toInboundMessage } from './inbound.js';
+import {
+  statusChangeFromOwnMessage,
+  statusChangesFromReceipts,
+  statusChangesFromUpdates,
+  toInboundMessage,
+} from './inbound.js';
 import { type ILogger, type PinoLike, toBaileysLogger } from './logger.js';
 import type { MediaFetchOptions } from './media-fetch.js';
 import { type OutboundPlan, toOutboundPlan, toSentMessage } from './outbound.js';
@@ -270,6 +275,8 @@ export class BaileysDriver implements Driver {
       for (const m of messages) {
         const message = toInboundMessage(m, type);
         if (message) ctx.emit({ type: 'message', message });
+        const status = statusChangeFromOwnMessage(m);
+        if (status) ctx.emit({ type: 'status', ...status });
       }
     });
     on('messages.update', (updates) => {

@@ -230,6 +230,18 @@ export function statusChangesFromUpdates(updates: WAMessageUpdate[]): StatusChan
   return out;
 }
 
+/**
+ * The status carried by one of our own messages in `messages.upsert`. Baileys' event buffer folds a
+ * receipt that arrives while the echo of a send is still buffered into that echo, so this is
+ * sometimes the only place a delivery or read shows up. PENDING is not a change worth reporting.
+ */
+export function statusChangeFromOwnMessage(msg: WAMessage): StatusChange | undefined {
+  if (!msg.key?.fromMe) return undefined;
+  const status = ackName(msg.status);
+  if (!status || status === 'PENDING') return undefined;
+  return changeFor(msg.key, status);
+}
+
 /** Maps per-recipient receipts (groups) to status changes: played beats read beats delivered. */
 export function statusChangesFromReceipts(receipts: MessageUserReceiptUpdate[]): StatusChange[] {
   const out: StatusChange[] = [];

@@ -443,6 +443,20 @@ describe('inbound events', () => {
     ]);
   });
 
+  it('emits the status Baileys folded into the echo of a send', async () => {
+    const { driver, f, ctx, ofType } = setup();
+    await driver.connect(ctx);
+    f.last.open();
+    f.last.emit('messages.upsert', {
+      type: 'append',
+      messages: [
+        { key: { remoteJid: PEER, id: 'MINE', fromMe: true }, message: { conversation: 'x' }, status: 4 },
+      ],
+    });
+    expect(ofType('status')).toEqual([{ type: 'status', id: 'MINE', chatId: PEER, status: 'READ' }]);
+    expect(ofType('message').map((e) => e.message.id)).toEqual(['MINE']);
+  });
+
   it('keeps running when a handler throws', async () => {
     const f = fakeFactory();
     const store = memoryAuthStore();

@@ -166,6 +166,35 @@ describe('BaileysDriver end to end against the protocol simulator', () => {
     expect(contact.received().filter((m) => m.text === 'queued while down')).toHaveLength(1);
   });
 
+  it('reports group messages with the participant as sender, and read receipts as status', {
+    timeout: 60_000,
+  }, async () => {
+    const store = memoryAuthStore();
+    const log = eventLog();
+    const driver = makeDriver();
+    await driver.connect(recordingContext(store.auth, { emit: log.push, logger }).ctx);
+    await sim.phone(BOT).scan((await log.waitFor('qr')).qr);
+    await log.waitFor('open');
+    const contact = sim.phone(CONTACT, { name: 'Carol' });
+
+    const group = sim.group('Team', [CONTACT, BOT]);
+    const groupMsgId = await contact.sendText(group.jid, 'hello group');
+    const inGroup = await log.waitFor('message', (e) => e.message.id === groupMsgId);
+    expect(inGroup.message).toMatchObject({
+      chatId: group.jid,
+      sender: `${CONTACT}@s.whatsapp.net`,
+      kind: 'text',
+      text: 'hello group',
+      fromMe: false,
+    });
+
+    const sent = await driver.send(`${CONTACT}@s.whatsapp.net`, { type: 'text', text: 'please read' });
+    const received = await contact.waitForMessage((m) => m.id === sent.key.id);
+    contact.read(received);
+    const status = await log.waitFor('status', (e) => e.id === sent.key.id && e.status === 'READ');
+    expect(status.chatId).toBe(`${CONTACT}@s.whatsapp.net`);
+  });
+
   it('stops and forgets the session when the phone logs the device out', { timeout: 60_000 }, async () => {
     const store = memoryAuthStore();
     const log = eventLog();

@@ -2,6 +2,7 @@ import type { WAMessage } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import {
   preferPhoneJid,
+  statusChangeFromOwnMessage,
   statusChangesFromReceipts,
   statusChangesFromUpdates,
   toInboundMessage,
@@ -269,5 +270,13 @@ describe('status changes', () => {
       { id: 'G', chatId: GROUP, status: 'READ' },
       { id: 'G', chatId: GROUP, status: 'PLAYED' },
     ]);
+  });
+
+  it("reads a status folded into the echo of our own message, ignoring PENDING and others' messages", () => {
+    const own = (status: number) => msg({ conversation: 'x' }, { fromMe: true, id: 'OWN' }, { status });
+    expect(statusChangeFromOwnMessage(own(4))).toEqual({ id: 'OWN', chatId: PEER, status: 'READ' });
+    expect(statusChangeFromOwnMessage(own(2))).toEqual({ id: 'OWN', chatId: PEER, status: 'SERVER_ACK' });
+    expect(statusChangeFromOwnMessage(own(1))).toBeUndefined();
+    expect(statusChangeFromOwnMessage(msg({ conversation: 'x' }, {}, { status: 4 }))).toBeUndefined();
   });
 });

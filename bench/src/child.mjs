@@ -1,5 +1,13 @@
 import { fork } from 'node:child_process';
 
+/** Every child still running, so a part that runs out of time leaves nothing behind. */
+const live = new Set();
+
+/** Stops every child this process started that is still running. */
+export function stopAllChildren() {
+  return Promise.all([...live].map((c) => c.stop(1000)));
+}
+
 /**
  * Starts a Node child process with an IPC channel. Load generators and the code under test run in
  * different processes so they do not share an event loop or a garbage collector.
@@ -22,6 +30,7 @@ export function startChild(file, { args = [], execArgv = [], env = {}, quiet = t
     flush();
   });
   child.on('exit', (code, signal) => {
+    live.delete(handle);
     exited = { code, signal };
     flush();
   });
@@ -41,7 +50,7 @@ export function startChild(file, { args = [], execArgv = [], env = {}, quiet = t
   }
   const label = () => file.split('/').at(-1);
   const lastError = () => stderr.trim().split('\n').slice(-3).join(' | ');
-  return {
+  const handle = {
     child,
     /** Resolves with the next message of this `type` (a child reports `{ type: 'error', message }` on failure). */
     next(type, timeoutMs = 60_000) {
@@ -76,6 +85,8 @@ export function startChild(file, { args = [], execArgv = [], env = {}, quiet = t
       });
     },
   };
+  live.add(handle);
+  return handle;
 }
 
 /** Reports a child's failure to its parent, then exits. */

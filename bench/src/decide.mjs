@@ -41,10 +41,9 @@ export async function benchDecide(report, { seconds }) {
   });
   const total = messages.length;
   const share = (k) => Math.round(((reasons.get(k) ?? 0) / total) * 100);
-  report.set(
+  report.note(
     'decide_mix',
-    `intent ${share('intent')}%, default ${share('default_msg')}%, gated ${100 - share('intent') - share('default_msg')}%`,
-    '',
+    `intent ${share('intent')}%, default message ${share('default_msg')}%, no reply ${100 - share('intent') - share('default_msg')}%`,
     'decision mix',
   );
 }

@@ -37,6 +37,12 @@ export class Report {
     });
   }
 
+  /** A descriptive value (text), shown after the figures of its section. */
+  note(key, text, label = key) {
+    this.results[key] = text;
+    this.rows.push({ section: this.section, label, value: '', baseline: '', ratio: text });
+  }
+
   /** A figure that could not be measured: `null`, and `<key>_reason` beside it. */
   missing(key, reason) {
     this.results[key] = null;

@@ -144,6 +144,13 @@ describe('BaileysDriver end to end against the protocol simulator', () => {
       (e) => e.message.id === secondId && e.message.text === 'welcome back',
       beforeDrop,
     );
+    // every message reached the bot exactly once, across the reconnect
+    const inboundIds = log.events.flatMap((e) =>
+      e.type === 'message' && !e.message.fromMe ? [e.message.id] : [],
+    );
+    expect(inboundIds.filter((id) => id === incomingId)).toHaveLength(1);
+    expect(inboundIds.filter((id) => id === secondId)).toHaveLength(1);
+    expect(contact.received().filter((m) => m.id === sent.key.id || m.id === again.key.id)).toHaveLength(2);
     expect(sim.errors()).toEqual([]);
   });
 

@@ -27,6 +27,36 @@ describeWithEnv('REDIS_URL', 'KeyvStore on Redis', (url) => {
       return [await createStore(url, { prefix }), await createStore(url, { prefix })];
     });
 
+    it('keeps the per-namespace index in step with the values through every kind of write', async () => {
+      const prefix = uniquePrefix();
+      const store = await createStore(url, { prefix });
+      const client = createClient({ url });
+      await client.connect();
+      try {
+        await store.set('ns', 'a', 1);
+        await store.set('ns', 'b', 2);
+        await store.delete('ns', 'a');
+        await store.batch([
+          { namespace: 'ns', key: 'c', value: 3 },
+          { namespace: 'ns', key: 'b', value: undefined },
+          { namespace: 'other', key: 'x', value: 0 },
+        ]);
+        await store.update<number>('ns', 'd', () => 4);
+        await store.update<number>('ns', 'c', () => undefined);
+        await store.set('ns', 'e', undefined);
+        const indexed = await client.zRange(`${prefix}:ns`, 0, -1);
+        const stored = [];
+        for await (const keys of client.scanIterator({ MATCH: `${prefix}:ns:*` })) stored.push(...keys);
+        expect(indexed).toEqual([`${prefix}:ns:d`]);
+        expect(stored).toEqual([`${prefix}:ns:d`]);
+        expect(await store.list('ns')).toEqual([{ key: 'd', value: 4 }]);
+        expect(await client.zRange(`${prefix}:other`, 0, -1)).toEqual([`${prefix}:other:x`]);
+      } finally {
+        await client.close();
+        await store.close();
+      }
+    });
+
     it('a batch is one MULTI/EXEC: a reader never sees half of it', async () => {
       const prefix = uniquePrefix();
       const writer = await createStore(url, { prefix });

@@ -7,6 +7,23 @@ export interface RedisOptions {
   connectTimeout?: number;
 }
 
+// Every data key `<prefix>:<namespace>:<key>` is also a member of the sorted set `<prefix>:<namespace>`
+// (never a data key itself: it lacks the second ':'). Members all score 0, so the set is ordered by
+// bytes and ZRANGEBYLEX finds a prefix in O(log n + m) instead of walking the key space with SCAN.
+// Scripts keep a value and its index entry in step: no client ever sees one without the other.
+
+const SET_INDEXED = `
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], 0, KEYS[1])
+return 1
+`;
+
+const DELETE_INDEXED = `
+local removed = redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], KEYS[1])
+return removed
+`;
+
 // Compare the stored text with the expected one and write only when they match, all inside Redis, so
 // no other command can run in between. ARGV: expectPresent, expected, writeNext, next.
 const COMPARE_AND_SWAP = `
@@ -16,15 +33,53 @@ if ARGV[1] == '1' then
 elseif current then
   return 0
 end
-if ARGV[3] == '1' then redis.call('SET', KEYS[1], ARGV[4]) else redis.call('DEL', KEYS[1]) end
+if ARGV[3] == '1' then
+  redis.call('SET', KEYS[1], ARGV[4])
+  redis.call('ZADD', KEYS[2], 0, KEYS[1])
+else
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], KEYS[1])
+end
 return 1
 `;
 
+/** The one client call the adapter's overrides need. */
+interface ScriptRunner {
+  eval(script: string, options: { keys: string[]; arguments?: string[] }): Promise<unknown>;
+}
+
+/** The index set of a raw key: everything before its second ':' (prefix and namespace never hold one). */
+function indexKey(key: string): string {
+  const first = key.indexOf(':');
+  const second = key.indexOf(':', first + 1);
+  if (first < 0 || second < 0) throw new TypeError(`not a store key: ${key}`);
+  return key.slice(0, second);
+}
+
+/** @keyv/redis with its writes routed through the scripts above, so Keyv's set/delete keep the index. */
+class IndexedKeyvRedis extends KeyvRedis<string> {
+  constructor(
+    client: ConstructorParameters<typeof KeyvRedis>[0],
+    private readonly redis: ScriptRunner,
+  ) {
+    super(client, { throwOnErrors: true, throwOnConnectError: true });
+    this.namespace = undefined;
+  }
+
+  override async set(key: string, value: string): Promise<void> {
+    await this.redis.eval(SET_INDEXED, { keys: [key, indexKey(key)], arguments: [value] });
+  }
+
+  override async delete(key: string): Promise<boolean> {
+    return (await this.redis.eval(DELETE_INDEXED, { keys: [key, indexKey(key)] })) === 1;
+  }
+}
+
 /**
- * Redis (single server; not Cluster) through @keyv/redis, sharing its client. Listing walks the
- * key space with SCAN and a literal MATCH pattern (SCAN returns every key that exists for the whole
- * walk; duplicates are dropped), then reads values with MGET. A batch is a MULTI/EXEC transaction;
- * compare-and-set is a Lua script. Durability is whatever the server's persistence (RDB/AOF) gives.
+ * Redis (single server; not Cluster) through @keyv/redis, sharing its client. Listing reads a sorted-set
+ * index per namespace with ZRANGEBYLEX, then the values with MGET. Writes update value and index in
+ * one script; a batch is one MULTI/EXEC transaction; compare-and-set is a Lua script. Durability is
+ * whatever the server's persistence (RDB/AOF) gives.
  */
 export async function openRedisBackend(url: string, options: RedisOptions = {}): Promise<StoreBackend> {
   const timeout = options.connectTimeout ?? 5000;
@@ -47,8 +102,7 @@ export async function openRedisBackend(url: string, options: RedisOptions = {}):
     const cause = lastError ?? error;
     throw new StoreError(`cannot open the Redis store: ${messageOf(cause)}`, { cause });
   }
-  const adapter = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
-  adapter.namespace = undefined;
+  const adapter = new IndexedKeyvRedis(client, client);
 
   return {
     kind: 'redis',
@@ -57,18 +111,20 @@ export async function openRedisBackend(url: string, options: RedisOptions = {}):
       return (await client.get(key)) ?? undefined;
     },
     async scan(prefix) {
-      const keys = new Set<string>();
-      for await (const chunk of client.scanIterator({ MATCH: `${escapeGlob(prefix)}*`, COUNT: 1000 })) {
-        for (const key of chunk) keys.add(key);
-      }
-      const all = [...keys];
+      // UTF-8 never contains the byte 0xFF, so [prefix, prefix+0xFF) holds exactly the keys with it.
+      const from = Buffer.from(prefix, 'utf8');
+      const keys = await client.zRangeByLex(
+        indexKey(prefix),
+        Buffer.concat([Buffer.from('['), from]),
+        Buffer.concat([Buffer.from('('), from, Buffer.from([0xff])]),
+      );
       const out: Array<[string, string]> = [];
-      for (let i = 0; i < all.length; i += 500) {
-        const slice = all.slice(i, i + 500);
+      for (let i = 0; i < keys.length; i += 500) {
+        const slice = keys.slice(i, i + 500);
         const values = await client.mGet(slice);
         slice.forEach((key, j) => {
           const text = values[j];
-          // A key deleted between SCAN and MGET is simply gone.
+          // A key deleted between the two reads is simply gone.
           if (typeof text === 'string') out.push([key, text]);
         });
       }
@@ -77,14 +133,14 @@ export async function openRedisBackend(url: string, options: RedisOptions = {}):
     async write(writes: ReadonlyArray<RawWrite>) {
       const multi = client.multi();
       for (const { key, text } of writes) {
-        if (text === undefined) multi.del(key);
-        else multi.set(key, text);
+        if (text === undefined) multi.del(key).zRem(indexKey(key), key);
+        else multi.set(key, text).zAdd(indexKey(key), { score: 0, value: key });
       }
       await multi.exec();
     },
     async compareAndSwap(key, expected, next) {
       const result = await client.eval(COMPARE_AND_SWAP, {
-        keys: [key],
+        keys: [key, indexKey(key)],
         arguments: [
           expected === undefined ? '0' : '1',
           expected ?? '',
@@ -98,11 +154,6 @@ export async function openRedisBackend(url: string, options: RedisOptions = {}):
       if (client.isOpen) await client.close();
     },
   };
-}
-
-/** Redis MATCH is a glob: escape every special character so the prefix matches literally. */
-function escapeGlob(text: string): string {
-  return text.replace(/[\\*?[\]^-]/g, '\\$&');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

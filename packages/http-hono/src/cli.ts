@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { readServeConfig, USAGE } from './serve-config.js';
-import { type RunningServer, startServer } from './server.js';
+import type { RunningServer } from './server.js';
 
 // Secrets that may show up in logged objects; pino replaces them before anything is written.
 const REDACT = [
@@ -65,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
 
   let server: RunningServer;
   try {
+    // Loaded here so --help and config errors answer without loading the drivers and stores.
+    const { startServer } = await import('./server.js');
     server = await startServer(config, logger, version());
   } catch (error) {
     logger.fatal(

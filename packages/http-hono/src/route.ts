@@ -21,7 +21,7 @@ export interface RouteInput<Q, B, P> {
   query: Out<Q>;
   body: Out<B>;
   params: Out<P>;
-  /** Set for `account` routes (and `instance` routes called with a bearer token is not guaranteed). */
+  /** The caller's user id: from the bearer token on `account` routes, the instance's owner on `instance` routes. */
   user: string;
   /** Set for `instance` routes. */
   instance: InstanceRecord;
@@ -110,7 +110,14 @@ export function defineRoute<
   });
 
   const honoPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-  ctx.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
+  ctx.app.on(spec.method.toUpperCase(), honoPath, (c) =>
+    run(c).catch((error: unknown) => {
+      // Hono's error handler only sees Error instances; anything else thrown would escape it.
+      throw error instanceof Error ? error : new Error('a non-Error value was thrown');
+    }),
+  );
+
+  async function run(c: Context): Promise<Response> {
     const params = spec.params ? validate(spec.params, c.req.param(), 'path') : undefined;
     const query = spec.query ? validate(spec.query, c.req.query(), 'query') : undefined;
     const raw: RawBody = spec.body || spec.access === 'instance' ? await readBody(c) : {};
@@ -130,5 +137,5 @@ export function defineRoute<
       user,
       instance: instance as InstanceRecord,
     });
-  });
+  }
 }

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { BotManager, type DriverFactory, type ManagerApi, qrToTerminal, type Store } from '@wabot/core';
 import { SimHub } from '@wabot/core/testing';
-import { baileysDriver } from '@wabot/driver-baileys';
 import { createStore, redactUrl } from '@wabot/store-keyv';
 import { createWebhooks, validateWebhookUrl, type WebhookSource } from '@wabot/webhook';
 import type { Logger as PinoLogger } from 'pino';
@@ -34,9 +33,10 @@ export async function startServer(
         autoScan: config.simAutoScan === false ? false : { after: config.simAutoScan, on: 'shown' },
       })
     : undefined;
+  // Baileys is only loaded when it is used: demo mode starts faster without it.
   const driver: DriverFactory = hub
     ? hub.driver
-    : baileysDriver({ logger: logger.child({ module: 'baileys' }) });
+    : (await import('@wabot/driver-baileys')).baileysDriver({ logger: logger.child({ module: 'baileys' }) });
   const checkUrl = async (url: string) => {
     await validateWebhookUrl(url, { allowPrivate: config.allowPrivateWebhooks });
   };

@@ -26,9 +26,9 @@ function fieldName(path: PropertyKey[], where: string): string {
 }
 
 function describe(issue: Issue): string {
-  // A missing field has no `input`; zod's own wording for it ("expected string, received undefined")
-  // reads badly to API users.
-  if (issue.code === 'invalid_type' && !('input' in issue)) return 'is required';
+  // JSON has no undefined, so an undefined input is a missing field; zod's own wording for it
+  // ("expected string, received undefined") reads badly to API users.
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
   return issue.message;
 }

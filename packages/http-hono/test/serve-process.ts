@@ -20,7 +20,8 @@ export interface ServeProcess {
 /** Spawns `wabot serve` on a random 127.0.0.1 port and waits until it listens. */
 export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the package first (npx turbo run build)`);
-  const dataDir = await mkdtemp(join(tmpdir(), 'wabot-serve-'));
+  const ownDir = env.WABOT_DATA_DIR === undefined;
+  const dataDir = env.WABOT_DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'wabot-serve-')));
   const child = spawn(process.execPath, [CLI, 'serve', ...args], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', WABOT_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +55,7 @@ export async function startServe(args: string[], env: Record<string, string> = {
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const code = await exited;
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
       return code;
     },
   };

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,13 +23,13 @@ export async function benchHttp(report, { seconds }) {
   let express;
   let send;
   try {
-    const targets = [honoServer.request, expressServer.request, wabot.request];
-    for (const request of targets) await load(request, 1); // warm-up, not counted
+    const targets = [honoServer, expressServer, wabot];
+    for (const server of targets) await load(server, 1); // warm-up, not counted
     // Two half-length rounds in mirrored order (A B C C B A), so a change in the machine's load
     // during the run weighs on every server alike.
     const runs = new Map(targets.map((t) => [t, []]));
-    for (const request of [...targets, ...[...targets].reverse()]) {
-      runs.get(request).push(await load(request, seconds / 2));
+    for (const server of [...targets, ...[...targets].reverse()]) {
+      runs.get(server).push(await load(server, seconds / 2));
     }
     [hono, express, send] = targets.map((t) => merge(runs.get(t)));
   } finally {
@@ -56,6 +56,21 @@ export async function benchHttp(report, { seconds }) {
     label: 'POST /whatsapp/message',
     baselineLabel: 'Express hello-world',
   });
+  if (send.cpuMs != null && hono.cpuMs != null) {
+    // CPU time the server spent per request: far less sensitive to other load than req/s.
+    report.compare({
+      key: 'send_cpu_ms_per_req',
+      value: send.cpuMs,
+      baselineKey: 'raw_hono_cpu_ms_per_req',
+      baseline: hono.cpuMs,
+      ratioKey: 'send-cpu/raw-hono-cpu',
+      unit: 'ms CPU/req',
+      label: 'server CPU per send request',
+      baselineLabel: 'Hono hello-world',
+    });
+  } else {
+    report.missing('send_cpu_ms_per_req', 'per-process CPU time is read from /proc, which this system lacks');
+  }
   report.set('send_p50_ms', send.p50, 'ms', 'send p50');
   report.set('send_p99_ms', send.p99, 'ms', 'send p99');
   report.set('raw_hono_p99_ms', hono.p99, 'ms', 'Hono hello-world p99');
@@ -66,7 +81,11 @@ export async function benchHttp(report, { seconds }) {
 async function startHello(file) {
   const server = startChild(file);
   const { port } = await server.next('ready', 15_000);
-  return { request: { url: `http://127.0.0.1:${port}/`, method: 'GET' }, stop: () => server.stop() };
+  return {
+    request: { url: `http://127.0.0.1:${port}/`, method: 'GET' },
+    pid: server.child.pid,
+    stop: () => server.stop(),
+  };
 }
 
 /** `wabot serve --sim` with a SQLite store in a temporary directory, one connected instance. */
@@ -122,7 +141,7 @@ async function startWabot() {
     if (!probe.ok || answer.status !== true) {
       throw new Error(`send answered ${probe.status} ${JSON.stringify(answer)}`);
     }
-    return { request: { url, method: 'POST', headers: auth, body }, stop };
+    return { request: { url, method: 'POST', headers: auth, body }, pid: server.child.pid, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -131,20 +150,50 @@ async function startWabot() {
 
 /** Requests per second over all runs; latency percentiles from the slower run (the conservative one). */
 function merge(results) {
+  const cpu = results.every((r) => r.cpuMs != null)
+    ? results.reduce((sum, r) => sum + r.cpuMs * r.count, 0) / results.reduce((sum, r) => sum + r.count, 0)
+    : null;
   return {
     rps: results.reduce((sum, r) => sum + r.rps, 0) / results.length,
     p50: Math.max(...results.map((r) => r.p50)),
     p99: Math.max(...results.map((r) => r.p99)),
+    cpuMs: cpu,
   };
 }
 
-/** One autocannon run. Any non-2xx answer or socket error fails the figure. */
-async function load(request, seconds) {
+/** One autocannon run against a server. Any non-2xx answer or socket error fails the figure. */
+async function load(server, seconds) {
+  const { request } = server;
+  const cpuBefore = await cpuMillis(server.pid);
   const result = await autocannon({ ...request, connections: CONNECTIONS, duration: seconds });
+  const cpuAfter = await cpuMillis(server.pid);
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(
       `${request.method} ${new URL(request.url).pathname}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  const count = result.requests.total;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    count,
+    cpuMs: cpuBefore != null && cpuAfter != null && count > 0 ? (cpuAfter - cpuBefore) / count : null,
+  };
 }
+
+/** User + system CPU time of a process in ms (Linux /proc; null elsewhere). */
+async function cpuMillis(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start at the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every mainstream Linux build. */
+const CLOCK_TICKS_PER_S = 100;

@@ -184,7 +184,20 @@ function multiDevice(_world: World, sender: Sender, iq: BinaryNode): BinaryNode 
   return iqResult(iq);
 }
 
+/** `w:m media_conn`: where and with which token to upload media. */
+function mediaConn(world: World, _sender: Sender, iq: BinaryNode): BinaryNode {
+  if (!child(iq, 'media_conn')) {
+    return iqResult(iq);
+  }
+  return iqResult(iq, [
+    node('media_conn', { auth: world.media.auth, ttl: '3600', auth_ttl: '3600', max_buckets: '12' }, [
+      node('host', { hostname: world.media.host, maxContentLengthBytes: String(64 * 1024 * 1024) }),
+    ]),
+  ]);
+}
+
 const handlers: Record<string, IqHandler> = {
+  'w:m': mediaConn,
   encrypt,
   md: multiDevice,
   usync,

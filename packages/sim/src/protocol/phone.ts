@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { NotFoundError } from '@wabot/core';
+import { NotFoundError, ValidationError } from '@wabot/core';
 import type { BinaryNode, proto } from '@whiskeysockets/baileys';
+import { decryptMedia, encryptMedia } from './media-crypto.js';
 import { encodeMessage, messageText, stanzaType } from './message-content.js';
 import { type CompanionDevice, lidAddress, type SimMessage, type SimReceipt } from './model.js';
 import { node, unixNow } from './nodes.js';
@@ -134,6 +135,64 @@ export class SimPhone {
       this.world.deliver(device, node('message', { ...attrs, from: this.jid, recipient: target.jid }, [enc]));
     }
     return id;
+  }
+
+  /** Sends an image (encrypted and stored on the simulator's media server). */
+  async sendImage(
+    to: string,
+    data: Uint8Array,
+    options: { caption?: string; mimetype?: string } = {},
+  ): Promise<string> {
+    const media = await this.uploadMedia(data, 'image');
+    return this.sendMessage(to, {
+      imageMessage: { ...media, mimetype: options.mimetype ?? 'image/jpeg', caption: options.caption },
+    });
+  }
+
+  /** Sends a document (encrypted and stored on the simulator's media server). */
+  async sendDocument(
+    to: string,
+    data: Uint8Array,
+    options: { fileName: string; mimetype?: string; caption?: string },
+  ): Promise<string> {
+    const media = await this.uploadMedia(data, 'document');
+    return this.sendMessage(to, {
+      documentMessage: {
+        ...media,
+        fileName: options.fileName,
+        mimetype: options.mimetype ?? 'application/octet-stream',
+        caption: options.caption,
+      },
+    });
+  }
+
+  /**
+   * Downloads and decrypts the image or document of a received message, checking its MAC and
+   * both SHA-256 hashes.
+   */
+  async downloadMedia(message: SimMessage): Promise<Buffer> {
+    const image = message.message.imageMessage;
+    const document = message.message.documentMessage;
+    const ref = image ?? document;
+    const file = ref && this.world.media.get(ref.directPath ?? ref.url ?? '');
+    if (!ref || !file) {
+      throw new ValidationError(`message ${message.id} has no stored image or document`, 'message');
+    }
+    return decryptMedia(file, ref, image ? 'image' : 'document');
+  }
+
+  private async uploadMedia(data: Uint8Array, type: 'image' | 'document') {
+    const encrypted = await encryptMedia(data, type);
+    // No directPath: clients then download from `url`, which is plain HTTP on loopback.
+    const { httpUrl } = this.world.media.put(encrypted.file);
+    return {
+      url: httpUrl,
+      mediaKey: encrypted.mediaKey,
+      fileSha256: encrypted.fileSha256,
+      fileEncSha256: encrypted.fileEncSha256,
+      fileLength: encrypted.fileLength,
+      mediaKeyTimestamp: Math.floor(Date.now() / 1000),
+    };
   }
 
   /** Marks a received message as read: the sender's devices get a read receipt. */

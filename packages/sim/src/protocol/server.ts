@@ -1,7 +1,9 @@
+import type { Agent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { createServerIdentity } from './certificates.js';
 import { ClientConnection } from './connection.js';
+import { MediaServer } from './media-server.js';
 import type { SimPhone } from './phone.js';
 import { type PhoneOptions, type SimGroup, World } from './world.js';
 
@@ -19,6 +21,13 @@ export interface WaSim {
   readonly url: string;
   /** Root key the client must trust; see `trustSimulator`. */
   readonly rootPublicKey: Uint8Array;
+  /**
+   * HTTPS agent that trusts the simulator's media server. Give it to Baileys as `fetchAgent`,
+   * otherwise its media uploads fail certificate validation.
+   */
+  readonly mediaAgent: Agent;
+  /** PEM certificate of the media server (for clients that build their own agent). */
+  readonly mediaCertificate: string;
   /** The simulated user with this phone number (created on first use). */
   phone(number: string, options?: PhoneOptions): SimPhone;
   /** Creates a group; members are phone numbers or phones, the first one is the creator. */
@@ -49,7 +58,8 @@ export interface WaSim {
  */
 export async function startWaSim(options: WaSimOptions = {}): Promise<WaSim> {
   const identity = createServerIdentity();
-  const world = new World();
+  const media = await MediaServer.start();
+  const world = new World(media);
   const connections = new Set<ClientConnection>();
   const errors: unknown[] = [];
   let responseDelay = options.responseDelayMs ?? 0;
@@ -75,6 +85,8 @@ export async function startWaSim(options: WaSimOptions = {}): Promise<WaSim> {
   return {
     url: `ws://127.0.0.1:${port}/ws/chat`,
     rootPublicKey: new Uint8Array(identity.rootKeyPair.public),
+    mediaAgent: media.agent,
+    mediaCertificate: media.certificate,
     phone: (number, phoneOptions) => world.phone(number, phoneOptions),
     group: (subject, members) =>
       world.createGroup(
@@ -101,6 +113,7 @@ export async function startWaSim(options: WaSimOptions = {}): Promise<WaSim> {
         client.terminate();
       }
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await media.close();
     },
   };
 }

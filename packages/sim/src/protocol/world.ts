@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { NotFoundError, ValidationError } from '@wabot/core';
 import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { MediaServer } from './media-server.js';
 import type { CompanionDevice, SimMessage } from './model.js';
 import { node, unixNow } from './nodes.js';
 import { completePairing, type PendingRegistration, parsePairingQr } from './pairing.js';
@@ -45,6 +46,8 @@ export class World {
   private readonly phonesByLid = new Map<string, SimPhone>();
   private readonly groups = new Map<string, SimGroup>();
   private readonly registrations = new Map<string, PendingRegistration>();
+
+  constructor(readonly media: MediaServer) {}
 
   /** Returns the phone with this number, creating it on first use. */
   phone(number: string, options: PhoneOptions = {}): SimPhone {

@@ -1,13 +1,13 @@
 import type { SimPhone, WaSim } from '../../src/index.js';
-import { TestClient } from './baileys-client.js';
+import { TestClient, type TestClientOptions } from './baileys-client.js';
 
 /** Starts a Baileys client against the simulator and links it to `number` by scanning its QR. */
 export async function pairClient(
   sim: WaSim,
   number: string,
-  name = number,
+  options: TestClientOptions = {},
 ): Promise<{ client: TestClient; phone: SimPhone }> {
-  const client = new TestClient(sim.url, name).start();
+  const client = new TestClient(sim.url, number, options).start();
   const phone = sim.phone(number);
   try {
     const opened = client.waitForOpen();

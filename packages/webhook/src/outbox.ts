@@ -57,6 +57,13 @@ export class Outbox {
     await this.store.set(Namespaces.outbox, Outbox.key(entry.instanceId, entry.id), entry);
   }
 
+  /** Adds several entries in one store batch (one transaction where the store has them). */
+  async addMany(entries: readonly OutboxEntry[]): Promise<void> {
+    await this.store.batch(
+      entries.map((e) => ({ namespace: Namespaces.outbox, key: Outbox.key(e.instanceId, e.id), value: e })),
+    );
+  }
+
   async get(key: string): Promise<OutboxEntry | undefined> {
     return this.store.get<OutboxEntry>(Namespaces.outbox, key);
   }

@@ -118,6 +118,16 @@ export interface WebhookService {
 
 const EVENT_NAMES = Object.keys(WEBHOOK_EVENT_SOURCES) as WebhookEventName[];
 
+/** Most events written to the outbox in one store batch. */
+const MAX_CAPTURE_BATCH = 256;
+
+/** An event received and not yet written. */
+interface Received {
+  name: WebhookEventName;
+  payload: WebhookPayload;
+  at: number;
+}
+
 /**
  * Durable, signed, at-least-once webhook delivery for every instance of a source.
  * @example
@@ -139,6 +149,7 @@ class Webhooks implements WebhookService {
   private readonly signer = new Signer();
   private readonly secrets = new Map<string, string>();
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly inboxes = new Map<string, Received[]>();
   private readonly listeners: Array<{ name: WebhookSourceEvent; fn: (e: { instanceId: string }) => void }> =
     [];
   private dispatcher: Dispatcher | null = null;
@@ -308,42 +319,60 @@ class Webhooks implements WebhookService {
     }
     const instanceId = event.instanceId;
     this.capturing++;
-    const previous = this.chains.get(instanceId) ?? Promise.resolve();
-    const chain = previous
-      .then(() => this.capture(instanceId, name, payload, at))
-      .catch((err) => {
-        this.logger.error(
-          { err: describeError(err), instanceId, event: name },
-          'webhook event could not be stored',
-        );
-      })
-      .finally(() => {
-        if (this.chains.get(instanceId) === chain) this.chains.delete(instanceId);
-        this.capturing--;
-      });
-    this.chains.set(instanceId, chain);
+    let inbox = this.inboxes.get(instanceId);
+    if (!inbox) {
+      inbox = [];
+      this.inboxes.set(instanceId, inbox);
+    }
+    inbox.push({ name, payload, at });
+    if (!this.chains.has(instanceId)) {
+      this.chains.set(instanceId, this.drain(instanceId, inbox));
+    }
   }
 
-  private async capture(
-    instanceId: string,
-    name: WebhookEventName,
-    payload: WebhookPayload,
-    at: number,
-  ): Promise<void> {
+  /**
+   * Writes an instance's received events to the outbox in arrival order. Events that arrive while a
+   * write is under way are written together in the next one, so a burst costs a few store
+   * transactions rather than one per event.
+   */
+  private async drain(instanceId: string, inbox: Received[]): Promise<void> {
+    while (inbox.length > 0) {
+      const items = inbox.splice(0, MAX_CAPTURE_BATCH);
+      try {
+        await this.capture(instanceId, items);
+      } catch (err) {
+        this.logger.error(
+          { err: describeError(err), instanceId, events: items.length },
+          'webhook events could not be stored',
+        );
+      } finally {
+        this.capturing -= items.length;
+      }
+    }
+    // Both go in the same tick as the emptiness check, so a later event starts a new drain.
+    this.inboxes.delete(instanceId);
+    this.chains.delete(instanceId);
+  }
+
+  private async capture(instanceId: string, items: Received[]): Promise<void> {
     const record = await this.source.getInstance(instanceId);
-    if (!wants(record, name)) return;
-    const entry: OutboxEntry = {
-      id: this.ids.next(at),
-      instanceId,
-      event: name,
-      body: JSON.stringify(payload),
-      createdAt: at,
-      attempts: 0,
-      nextAttemptAt: at,
-    };
-    await this.outbox.add(entry);
-    this.counts.enqueued++;
-    this.enqueue(instanceId, Outbox.key(instanceId, entry.id));
+    const entries: OutboxEntry[] = [];
+    for (const { name, payload, at } of items) {
+      if (!wants(record, name)) continue;
+      entries.push({
+        id: this.ids.next(at),
+        instanceId,
+        event: name,
+        body: JSON.stringify(payload),
+        createdAt: at,
+        attempts: 0,
+        nextAttemptAt: at,
+      });
+    }
+    if (entries.length === 0) return;
+    await this.outbox.addMany(entries);
+    this.counts.enqueued += entries.length;
+    for (const entry of entries) this.enqueue(instanceId, Outbox.key(instanceId, entry.id));
   }
 
   /** One step for one outbox key; see `Work`. */

@@ -92,6 +92,16 @@ export async function benchInbound(report, { seconds }) {
       label: `inbound -> reply -> webhook (${INSTANCES} bots, ${IN_FLIGHT} in flight)`,
       baselineLabel: 'plain fetch to the receiver',
     });
+    report.compare({
+      key: 'inbound_e2e_cpu_ms_per_msg',
+      value: e2e.cpuMs,
+      baselineKey: 'inbound_plain_fetch_cpu_ms_per_req',
+      baseline: plain.cpuMs,
+      ratioKey: 'inbound-e2e-cpu/plain-fetch-cpu',
+      unit: 'ms CPU/msg',
+      label: 'CPU per inbound message (bot process)',
+      baselineLabel: 'plain fetch',
+    });
     report.set('inbound_e2e_p50_ms', e2e.p50, 'ms', 'inbound e2e p50');
     report.set('inbound_e2e_p99_ms', e2e.p99, 'ms', 'inbound e2e p99');
     report.set('inbound_plain_fetch_p99_ms', plain.p99, 'ms', 'plain fetch p99');
@@ -116,6 +126,8 @@ function closedLoop(seconds, start, receiver) {
     const warmUntil = epochNow() + 1000;
     let measuredFrom = 0;
     let done = 0;
+    let all = 0;
+    const cpuStart = process.cpuUsage();
     let stopAt = 0;
     let finished = false;
     const watchdog = setTimeout(() => finish(new Error('webhooks stopped arriving')), (seconds + 30) * 1000);
@@ -123,6 +135,7 @@ function closedLoop(seconds, start, receiver) {
       const started = pending.get(id);
       if (started === undefined) return;
       pending.delete(id);
+      all++;
       const now = epochNow();
       if (started >= warmUntil) {
         if (!measuredFrom) measuredFrom = started;
@@ -151,10 +164,13 @@ function closedLoop(seconds, start, receiver) {
       off();
       if (error) return reject(error);
       const ms = epochNow() - measuredFrom;
+      const cpu = process.cpuUsage(cpuStart);
       resolve({
         perSecond: (done / ms) * 1000,
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
+        // This process only: the receiver runs in its own.
+        cpuMs: (cpu.user + cpu.system) / 1000 / all,
       });
     }
     for (let i = 0; i < IN_FLIGHT; i++) launch();

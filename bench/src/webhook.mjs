@@ -22,8 +22,8 @@ export async function benchWebhook(report, { seconds }) {
     const warmOutbox = await benchDelivery({ url: receiver.url, store, events: 200, ...lanes });
     const rate = Math.min(warmPlain.perSecond, warmOutbox.perSecond);
     const events = Math.max(200, Math.min(20_000, Math.round((rate * seconds) / 100) * 100));
-    const plain = await benchPlainFetch({ url: receiver.url, events, ...lanes });
-    const outbox = await benchDelivery({ url: receiver.url, store, events, ...lanes });
+    const plain = await withCpu(events, () => benchPlainFetch({ url: receiver.url, events, ...lanes }));
+    const outbox = await withCpu(events, () => benchDelivery({ url: receiver.url, store, events, ...lanes }));
     report.compare({
       key: 'webhook_outbox_per_s',
       value: outbox.perSecond,
@@ -34,9 +34,27 @@ export async function benchWebhook(report, { seconds }) {
       label: `webhooks, SQLite outbox (${events} events, 4 instances)`,
       baselineLabel: 'plain fetch loop',
     });
+    report.compare({
+      key: 'webhook_outbox_cpu_ms_per_event',
+      value: outbox.cpuMs,
+      baselineKey: 'webhook_plain_fetch_cpu_ms_per_event',
+      baseline: plain.cpuMs,
+      ratioKey: 'webhook-cpu/plain-fetch-cpu',
+      unit: 'ms CPU/ev',
+      label: 'CPU per delivered event (sending process)',
+      baselineLabel: 'plain fetch loop',
+    });
   } finally {
     await store.close();
     await receiver.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `fn` and adds this process's CPU time per event to its result. */
+async function withCpu(events, fn) {
+  const start = process.cpuUsage();
+  const result = await fn();
+  const cpu = process.cpuUsage(start);
+  return { ...result, cpuMs: (cpu.user + cpu.system) / 1000 / events };
 }

@@ -105,14 +105,17 @@ export class MediaServer {
       res.end(JSON.stringify(json));
     };
     if (url.searchParams.get('auth') !== this.auth) {
-      return reply(401, { error: 'bad auth' });
+      reply(401, { error: 'bad auth' });
+      return;
     }
     if (size > MAX_UPLOAD_BYTES) {
-      return reply(413, { error: 'too large' });
+      reply(413, { error: 'too large' });
+      return;
     }
     const token = url.searchParams.get('token') ?? url.pathname.split('/').pop() ?? '';
     if (uploadToken(createHash('sha256').update(body).digest()) !== token) {
-      return reply(400, { error: 'hash mismatch' });
+      reply(400, { error: 'hash mismatch' });
+      return;
     }
     const { directPath, httpsUrl } = this.put(body);
     reply(200, { url: httpsUrl, direct_path: directPath });

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 
@@ -18,7 +19,7 @@ export interface NodeServer {
 }
 
 /**
- * Serves a Hono app on Node's http server.
+ * Serves a Hono app on Node's http server (127.0.0.1 unless `hostname` says otherwise).
  *
  * @example
  * const server = await serveNode(createApp(manager, { tokens }), { port: 3000 });
@@ -30,33 +31,36 @@ export function serveNode(
 ): Promise<NodeServer> {
   const hostname = options.hostname ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
-    const server = serve(
-      {
-        fetch: app.fetch as (request: Request) => Response | Promise<Response>,
-        port: options.port ?? 3000,
+    const fetch = app.fetch.bind(app) as (request: Request) => Response | Promise<Response>;
+    const server = serve({ fetch, port: options.port ?? 3000, hostname }, (info: AddressInfo) => {
+      server.off('error', reject);
+      let closing: Promise<void> | undefined;
+      resolve({
+        port: info.port,
         hostname,
-      },
-      (info: AddressInfo) => {
-        server.off('error', reject);
-        resolve({
-          port: info.port,
-          hostname,
-          close(graceMs = 10_000) {
-            return new Promise<void>((done) => {
-              const http = server as import('node:http').Server;
-              const timer = setTimeout(() => http.closeAllConnections?.(), graceMs);
-              timer.unref?.();
-              http.close(() => {
-                clearTimeout(timer);
-                done();
-              });
-              // Keep-alive sockets with no request in flight would hold close() open.
-              http.closeIdleConnections?.();
-            });
-          },
-        });
-      },
-    );
+        close(graceMs = 10_000) {
+          closing ??= closeGracefully(server as Server, graceMs);
+          return closing;
+        },
+      });
+    });
     server.once('error', reject);
+  });
+}
+
+function closeGracefully(http: Server, graceMs: number): Promise<void> {
+  return new Promise<void>((done) => {
+    const cut = setTimeout(() => http.closeAllConnections(), graceMs);
+    // A keep-alive socket holds close() open after its request is answered; drop sockets as they go
+    // idle rather than waiting for the keep-alive timeout.
+    const sweep = setInterval(() => http.closeIdleConnections(), 25);
+    cut.unref();
+    sweep.unref();
+    http.close(() => {
+      clearTimeout(cut);
+      clearInterval(sweep);
+      done();
+    });
+    http.closeIdleConnections();
   });
 }

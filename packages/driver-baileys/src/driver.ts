@@ -107,7 +107,11 @@ export class BaileysDriver implements Driver {
     this.auth = await createStoreAuthState(ctx.auth, ctx.logger);
     this.phase = 'running';
     this.backoff.reset();
-    this.openSocket();
+    const failure = this.openSocket();
+    if (failure) {
+      this.stop(failure);
+      throw failure;
+    }
   }
 
   async send(chatId: Jid, content: OutboundContent): Promise<SentMessage> {
@@ -173,7 +177,11 @@ export class BaileysDriver implements Driver {
   async close(): Promise<void> {
     const sock = this.sock;
     this.stop(new DriverError('connection closed', { transient: true }));
-    sock?.end(undefined);
+    try {
+      await sock?.end(undefined);
+    } catch (err) {
+      this.logger?.debug({ err: errorText(err) }, 'error while closing the socket');
+    }
     await this.auth?.flush();
   }
 
@@ -234,11 +242,16 @@ export class BaileysDriver implements Driver {
     await this.ctx.auth.clear();
   }
 
-  private openSocket(): void {
+  /**
+   * Opens a socket for the current session. Returns the error when Baileys refuses to even make
+   * one: that is a configuration problem (a bad URL, say), so it is never retried or mistaken for
+   * a logout.
+   */
+  private openSocket(): DriverError | undefined {
     const ctx = this.ctx;
     const auth = this.auth;
     const logger = this.logger;
-    if (!ctx || !auth || !logger || this.phase !== 'running') return;
+    if (!ctx || !auth || !logger || this.phase !== 'running') return undefined;
     const gen = ++this.generation;
     this.readyForPairing = false;
     this.pairingInFlight = undefined;
@@ -246,8 +259,10 @@ export class BaileysDriver implements Driver {
     try {
       sock = this.factory(buildSocketConfig(this.options, auth.state, logger));
     } catch (err) {
-      this.onClose(gen, err);
-      return;
+      return new DriverError(`cannot open a WhatsApp socket: ${errorText(err)}`, {
+        transient: false,
+        cause: err,
+      });
     }
     this.sock = sock;
     const live = () => gen === this.generation;
@@ -285,6 +300,16 @@ export class BaileysDriver implements Driver {
     on('message-receipt.update', (receipts) => {
       for (const s of statusChangesFromReceipts(receipts)) ctx.emit({ type: 'status', ...s });
     });
+    return undefined;
+  }
+
+  /** Opens the next socket after a close; a socket that cannot be made ends the session. */
+  private reopen(): void {
+    const failure = this.openSocket();
+    if (!failure) return;
+    this.logger?.error({ err: failure.message }, 'cannot reconnect');
+    this.stop(failure);
+    this.emit({ type: 'close', reason: failure.message, loggedOut: false, reconnecting: false });
   }
 
   private onQr(qr: string): void {
@@ -361,7 +386,7 @@ export class BaileysDriver implements Driver {
     const action = classifyClose(error);
     if (action.kind === 'restart') {
       this.logger?.info({}, 'restart requested by the server; reconnecting now');
-      this.openSocket();
+      this.reopen();
       return;
     }
     const maxAttempts = this.options.reconnect?.maxAttempts ?? Number.POSITIVE_INFINITY;
@@ -371,7 +396,7 @@ export class BaileysDriver implements Driver {
       this.emit({ type: 'close', reason: action.reason, loggedOut: false, reconnecting: true });
       this.reconnectTimer = setTimeout(() => {
         this.reconnectTimer = undefined;
-        this.openSocket();
+        this.reopen();
       }, delay);
       return;
     }

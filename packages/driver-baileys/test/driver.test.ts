@@ -190,6 +190,48 @@ describe('reconnect', () => {
     expect(await store.auth.get(CREDS_KEY)).toBeDefined();
   });
 
+  it('fails connect, without touching credentials, when Baileys refuses to make a socket', async () => {
+    const store = memoryAuthStore();
+    await store.auth.setMany({ [CREDS_KEY]: { kept: true } });
+    const driver = new BaileysDriver({
+      socketFactory: () => {
+        throw boom(DisconnectReason.loggedOut, 'Mobile API is not supported anymore');
+      },
+    });
+    const err = (await failure(driver.connect(recordingContext(store.auth).ctx))) as DriverError;
+    expect(err).toBeInstanceOf(DriverError);
+    expect(err.transient).toBe(false);
+    expect(err.message).toMatch(/cannot open a WhatsApp socket: Mobile API/);
+    expect(await store.auth.get(CREDS_KEY)).toEqual({ kept: true });
+    expect(await failure(driver.send(PEER, { type: 'text', text: 'x' }))).toBeInstanceOf(StateError);
+  });
+
+  it('stops with a close event when a reconnect cannot make a socket', async () => {
+    const f = fakeFactory();
+    let refuse = false;
+    const store = memoryAuthStore();
+    const rec = recordingContext(store.auth);
+    const driver = new BaileysDriver({
+      reconnect: { initialMs: 10, jitter: 0 },
+      socketFactory: (config) => {
+        if (refuse) throw new TypeError('Invalid URL');
+        return f.factory(config);
+      },
+    });
+    await driver.connect(rec.ctx);
+    refuse = true;
+    f.last.close(boom(428));
+    vi.advanceTimersByTime(10);
+    expect(rec.ofType('close').at(-1)).toEqual({
+      type: 'close',
+      reason: 'cannot open a WhatsApp socket: Invalid URL',
+      loggedOut: false,
+      reconnecting: false,
+    });
+    vi.advanceTimersByTime(600_000);
+    expect(f.sockets).toHaveLength(1);
+  });
+
   it('ignores events from a socket that was replaced', async () => {
     const { driver, f, ctx, events } = setup({ reconnect: { initialMs: 10, jitter: 0 } });
     await driver.connect(ctx);

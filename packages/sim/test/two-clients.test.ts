@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startWaSim, trustSimulator, type WaSim } from '../src/index.js';
+import type { TestClient } from './support/baileys-client.js';
+import { pairClient } from './support/pair.js';
+
+describe('two real Baileys clients on one simulator', () => {
+  let sim: WaSim;
+  let trust: { restore(): void };
+  const clients: TestClient[] = [];
+
+  beforeEach(async () => {
+    sim = await startWaSim();
+    trust = trustSimulator(sim);
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) {
+      await client.stop();
+    }
+    await sim.close();
+    trust.restore();
+  });
+
+  it('relay encrypted 1:1 and group messages to each other', { timeout: 30_000 }, async () => {
+    const alice = await pairClient(sim, '15550001111');
+    clients.push(alice.client);
+    const bob = await pairClient(sim, '15550002222');
+    clients.push(bob.client);
+
+    const hello = await alice.client.sock?.sendMessage(bob.phone.jid, { text: 'hi bob, from baileys' });
+    const atBob = await bob.client.waitForMessage((m) => m.key.id === hello?.key.id);
+    expect(atBob.message?.conversation ?? atBob.message?.extendedTextMessage?.text).toBe(
+      'hi bob, from baileys',
+    );
+    expect(atBob.key.fromMe).toBe(false);
+    // Bob's own phone also got its copy.
+    expect((await bob.phone.waitForMessage((m) => m.id === hello?.key.id)).text).toBe('hi bob, from baileys');
+
+    const reply = await bob.client.sock?.sendMessage(alice.phone.jid, { text: 'hi alice' });
+    const atAlice = await alice.client.waitForMessage((m) => m.key.id === reply?.key.id);
+    expect(atAlice.message?.conversation ?? atAlice.message?.extendedTextMessage?.text).toBe('hi alice');
+
+    const group = sim.group('Both bots', [alice.phone, bob.phone]);
+    const inGroup = await alice.client.sock?.sendMessage(group.jid, { text: 'group hello' });
+    const groupAtBob = await bob.client.waitForMessage((m) => m.key.id === inGroup?.key.id);
+    expect(groupAtBob.key.remoteJid).toBe(group.jid);
+    expect(groupAtBob.message?.conversation ?? groupAtBob.message?.extendedTextMessage?.text).toBe(
+      'group hello',
+    );
+    expect(sim.errors()).toEqual([]);
+  });
+});

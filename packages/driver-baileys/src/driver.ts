@@ -288,7 +288,7 @@ export class BaileysDriver implements Driver {
     });
     on('messages.upsert', ({ messages, type }) => {
       for (const m of messages) {
-        const message = toInboundMessage(m, type);
+        const message = toInboundMessage(m, type, sock.user?.id);
         if (message) ctx.emit({ type: 'message', message });
         const status = statusChangeFromOwnMessage(m);
         if (status) ctx.emit({ type: 'status', ...status });

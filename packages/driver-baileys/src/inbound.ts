@@ -21,8 +21,9 @@ export type UpsertType = 'notify' | 'append';
 /**
  * Maps one Baileys message to the core's `InboundMessage`, or `undefined` for what a bot should never
  * see: status broadcasts, protocol messages (revokes, key shares, history notices), stubs without content.
+ * `self` is the logged-in user's jid, the sender of our own messages.
  */
-export function toInboundMessage(msg: WAMessage, type: UpsertType): InboundMessage | undefined {
+export function toInboundMessage(msg: WAMessage, type: UpsertType, self?: Jid): InboundMessage | undefined {
   const key = msg.key;
   const remote = key?.remoteJid;
   if (!remote || !key.id) return undefined;
@@ -43,7 +44,8 @@ export function toInboundMessage(msg: WAMessage, type: UpsertType): InboundMessa
   const out: InboundMessage = {
     id: key.id,
     chatId,
-    sender: fromMe && !isGroup ? chatId : sender,
+    // Our own messages were written by us (without the device part), in groups and 1:1 alike.
+    sender: fromMe && self ? jidNormalizedUser(self) : sender,
     fromMe,
     kind: mapped.kind,
     text: mapped.text,

@@ -50,6 +50,12 @@ describe('toInboundMessage', () => {
     expect(own?.unread).toBeUndefined();
     expect(own?.fromMe).toBe(true);
     expect(own?.sender).toBe(PEER);
+    const mine = toInboundMessage(
+      msg({ conversation: 'x' }, { fromMe: true }),
+      'notify',
+      '15550009999:4@s.whatsapp.net',
+    );
+    expect(mine).toMatchObject({ chatId: PEER, sender: '15550009999@s.whatsapp.net', fromMe: true });
   });
 
   it('uses the participant as sender in groups', () => {

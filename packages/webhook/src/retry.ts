@@ -35,7 +35,8 @@ export function exponentialSchedule(opts: ExponentialOptions): number[] {
   let delay = initialMs;
   let sum = 0;
   while (sum < totalMs) {
-    const d = Math.min(delay, maxDelayMs);
+    // Whole milliseconds, so the running total is exact.
+    const d = Math.max(1, Math.round(Math.min(delay, maxDelayMs)));
     out.push(d);
     sum += d;
     delay *= factor;

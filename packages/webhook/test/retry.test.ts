@@ -38,9 +38,19 @@ describe('retry schedule', () => {
           expect(sum - s[s.length - 1]!).toBeLessThan(totalMs);
           expect(s.every((d) => d <= maxDelayMs)).toBe(true);
           expect(s[0]).toBe(initialMs);
+          expect(s.every((d) => Number.isInteger(d))).toBe(true);
         },
       ),
+      { numRuns: 2000 },
     );
+    // A float factor that used to leave the running total a hair under the target.
+    const s = exponentialSchedule({
+      initialMs: 10,
+      factor: 7.999999999999994,
+      maxDelayMs: 940,
+      totalMs: 7310,
+    });
+    expect(s.reduce((a, b) => a + b, 0)).toBe(7310);
   });
 
   it('refuses nonsense parameters', () => {

@@ -29,7 +29,7 @@ export interface KeyvStoreOptions {
  * byte-exact and are copies; `update` is a compare-and-set loop, so concurrent writers, in this
  * process or others, never lose a write. `batch` is atomic on SQLite (one transaction), PostgreSQL
  * (one statement) and memory; on Redis it is a MULTI/EXEC transaction (other clients see all of it or
- * none of it; Redis has no rollback, but SET and DEL cannot fail halfway).
+ * none of it; Redis has no rollback, but the SET/DEL/ZADD/ZREM it queues cannot fail halfway).
  *
  * @example
  * ```ts
@@ -45,6 +45,7 @@ export class KeyvStore implements Store {
   private readonly maxUpdateAttempts: number;
   private closed = false;
 
+  /** Wraps an open backend; applications call {@link createStore}, which picks one from a URL. */
   constructor(
     private readonly backend: StoreBackend,
     options: KeyvStoreOptions = {},

@@ -355,6 +355,58 @@ describe('the rpc protocol', () => {
     await expect(remote.info('x')).rejects.toThrow(/answered 502 with a body that is not JSON/);
   });
 
+  test("reports refused secrets and the manager's own failures to the logger, never the arguments", async () => {
+    const lines: Array<{ level: string; obj: unknown; msg?: string }> = [];
+    const log = (level: string) => (obj: unknown, msg?: string) => lines.push({ level, obj, msg });
+    const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+    const host = new Hono();
+    host.route('/internal/rpc', rpcHandler(throwing(new Error('disk on fire')), { secret: SECRET, logger }));
+    const remote = remoteManager({ url: BASE, secret: SECRET, fetch: async (r) => host.fetch(r) });
+    await expect(remote.authenticate('session-1', 'access-token-value')).rejects.toBeInstanceOf(RpcError);
+    const wrong = remoteManager({ url: BASE, secret: `${SECRET}-old`, fetch: async (r) => host.fetch(r) });
+    await expect(wrong.info('x')).rejects.toBeInstanceOf(RpcError);
+
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      ['error', 'rpc call failed'],
+      ['warn', 'rpc call refused: missing or wrong secret'],
+    ]);
+    expect(lines[0]?.obj).toMatchObject({ method: 'authenticate', err: { message: 'disk on fire' } });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('access-token-value');
+    expect(text).not.toContain(SECRET);
+  });
+
+  test('any core error message and field survive the wire', async () => {
+    const makers = [
+      (m: string, f: string) => new ValidationError(m, f || undefined),
+      (m: string) => new StateError(m),
+      (m: string) => new AuthError(m),
+      (m: string, f: string) => new SendError(f, m),
+      (m: string) => new DriverError(m),
+      (m: string, f: string) => new NotFoundError(f || 'thing', m),
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.nat(makers.length - 1), fc.string(), fc.string(), async (i, message, field) => {
+        const error = makers[i]!(message, field);
+        const remote = remoteManager({ url: BASE, secret: SECRET, fetch: mounted(throwing(error)).fetcher });
+        const back = (await remote.qr('x').catch((e: unknown) => e)) as WabotError;
+        expect(back).toBeInstanceOf(error.constructor);
+        expect([back.code, back.message]).toEqual([error.code, error.message]);
+        if (error instanceof ValidationError) expect((back as ValidationError).field).toBe(error.field);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('the url may end with a slash and sit under any path', async () => {
+    const host = new Hono();
+    host.route('/a/b/rpc', rpcHandler(echoing(), { secret: SECRET }));
+    for (const url of ['http://up.test/a/b/rpc', 'http://up.test/a/b/rpc/']) {
+      const remote = remoteManager({ url, secret: SECRET, fetch: async (r) => host.fetch(r) });
+      expect(await remote.createContact('i', { name: 'n', number: '1' })).toEqual({ name: 'n', number: '1' });
+    }
+  });
+
   test('refuses short secrets on both sides with a ValidationError', () => {
     expect(() => rpcHandler(throwing(new StateError('x')), { secret: 'short' })).toThrow(ValidationError);
     expect(() => remoteManager({ url: BASE, secret: '' })).toThrow(/secret: must be a string of at least 16/);

@@ -1,4 +1,12 @@
-import { decodeValue, encodeValue, type ManagerApi, timingSafeEqual, ValidationError } from '@wabot/core';
+import {
+  decodeValue,
+  encodeValue,
+  type Logger,
+  type ManagerApi,
+  silentLogger,
+  timingSafeEqual,
+  ValidationError,
+} from '@wabot/core';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -11,6 +19,11 @@ export interface RpcHandlerOptions {
   secret: string;
   /** Largest accepted call in bytes (attachments travel base64-encoded). Default 32 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Where failures are reported: refused secrets at warn, the manager's own bugs at error. Only the
+   * method name and the error are logged, never the arguments (they hold access tokens).
+   */
+  logger?: Logger;
 }
 
 /** The shortest secret accepted: anything shorter is guessable. */
@@ -30,11 +43,13 @@ export function rpcHandler(manager: ManagerApi, options: RpcHandlerOptions): Hon
   const secret = checkSecret(options.secret);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const expected = `Bearer ${secret}`;
+  const logger = options.logger ?? silentLogger;
   const rpc = new Hono();
 
   rpc.use('*', async (c, next) => {
     const given = c.req.header('authorization') ?? '';
     if (!timingSafeEqual(given, expected)) {
+      logger.warn({ path: c.req.path }, 'rpc call refused: missing or wrong secret');
       return answerError(rpcFailure('rpc_auth', 'missing or wrong rpc secret'), 401);
     }
     await next();
@@ -66,13 +81,25 @@ export function rpcHandler(manager: ManagerApi, options: RpcHandlerOptions): Hon
       return new Response(encodeValue({ result }), { status: 200, headers: { 'content-type': JSON_TYPE } });
     } catch (error) {
       const wire = toWireError(error);
-      return answerError(wire, wire.code === 'rpc_internal' ? 500 : mapError(error).status);
+      if (wire.code !== 'rpc_internal') return answerError(wire, mapError(error).status);
+      logger.error({ method, err: errorSummary(error) }, 'rpc call failed');
+      return answerError(wire, 500);
     }
   });
 
   rpc.notFound(() => answerError(rpcFailure('rpc_method', 'use POST /<method>'), 404));
-  rpc.onError(() => answerError(rpcFailure('rpc_internal', 'upstream internal error'), 500));
+  rpc.onError((error) => {
+    logger.error({ err: errorSummary(error) }, 'rpc handler failed');
+    return answerError(rpcFailure('rpc_internal', 'upstream internal error'), 500);
+  });
   return rpc;
+}
+
+function errorSummary(error: unknown): { name: string; message: string; stack?: string } {
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  }
+  return { name: typeof error, message: 'non-error thrown' };
 }
 
 function answerError(error: WireError, status: ContentfulStatusCode): Response {

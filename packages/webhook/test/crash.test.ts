@@ -17,9 +17,11 @@ let worker: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  // Bundled inside the package (in an ignored folder) so the worker resolves the workspace's packages.
-  await mkdir(join(packageDir, '.wabot'), { recursive: true });
-  workDir = await mkdtemp(join(packageDir, '.wabot', 'crash-'));
+  // Bundled under the package's node_modules (ignored by git and the linter) so the worker resolves
+  // the workspace's packages the way the tests do.
+  const cacheDir = join(packageDir, 'node_modules', '.cache');
+  await mkdir(cacheDir, { recursive: true });
+  workDir = await mkdtemp(join(cacheDir, 'crash-'));
   dataDir = await mkdtemp(join(tmpdir(), 'wabot-webhook-crash-'));
   worker = join(workDir, 'worker.mjs');
   await build({

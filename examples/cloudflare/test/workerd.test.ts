@@ -98,5 +98,35 @@ describe.skipIf(unavailable !== undefined).sequential('cloudflare example on wor
     expect((await (await fetch(`${upstreamUrl}/whatsapp`, { headers: auth })).json()).data).toEqual([]);
   }, 15_000);
 
+  test('errors thrown on the upstream answer the same through the worker as on the upstream', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const created = await (
+      await fetch(`${workerUrl}/whatsapp/createNewWhatsapp`, { method: 'POST', headers: auth })
+    ).json();
+    const creds = new URLSearchParams({
+      session_id: created.data.session_id,
+      access_token: created.data.settings.access_token,
+    });
+    const wrongCreds = new URLSearchParams({ session_id: created.data.session_id, access_token: 'nope' });
+    const requests: Array<[string, RequestInit?]> = [
+      // AuthError from authenticate()
+      [`/whatsapp/instance?${wrongCreds}`],
+      // StateError: no QR before init
+      [`/whatsapp/scan?${creds}`],
+      // NotFoundError for an intent that does not exist
+      [`/whatsapp/intent/000000000000000000000000?${creds}`],
+    ];
+    const statuses: number[] = [];
+    for (const [path, init] of requests) {
+      const viaWorker = await fetch(workerUrl + path, init);
+      const direct = await fetch(upstreamUrl + path, init);
+      const [a, b] = [await viaWorker.json(), await direct.json()];
+      expect([viaWorker.status, a], path).toEqual([direct.status, b]);
+      statuses.push(viaWorker.status);
+    }
+    expect(statuses).toEqual([401, 409, 404]);
+    await fetch(`${workerUrl}/whatsapp/${created.data._id}`, { method: 'DELETE', headers: auth });
+  }, 15_000);
+
   requestTable(() => ({ baseUrl: workerUrl, token: TOKEN }));
 });

@@ -483,6 +483,31 @@ describe('webhook delivery', () => {
     expect(source.listenerCount('message')).toBe(1);
   });
 
+  it('never logs the signing secret or the configured headers', async () => {
+    const lines: string[] = [];
+    const record = (obj: unknown, msg?: string) => {
+      lines.push(JSON.stringify(obj) + (msg ?? ''));
+    };
+    const logger = { debug: record, info: record, warn: record, error: record };
+    const script: Reply[] = [{ status: 500, body: 'oops' }, { hang: true }, { status: 401 }];
+    const { receiver, source, service } = await setup((_r, i) => script[i] ?? { status: 200 }, {
+      logger,
+      schedule: [5, 5],
+    });
+    source.addInstance('i1', receiver.url, ['onMessage'], {
+      headers: { authorization: 'Bearer top-secret-token' },
+      timeout: 100,
+    });
+    source.message('i1', 1);
+    await service.idle();
+    const { secret } = await service.describe('i1');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    const all = lines.join('\n');
+    expect(all).not.toContain(secret.slice('whsec_'.length, 20));
+    expect(all).not.toContain('top-secret-token');
+    expect(all).toContain('HTTP 401');
+  });
+
   it('refuses a schedule that is not a list of non-negative numbers', () => {
     expect(() => createWebhooks(new FakeSource(), { store: new MemoryStore(), schedule: [10, -1] })).toThrow(
       ValidationError,

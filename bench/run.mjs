@@ -64,7 +64,11 @@ process.stdout.write(
 );
 
 for (const part of PARTS) {
-  if (only.length > 0 && !only.includes(part.name)) continue;
+  if (only.length > 0 && !only.includes(part.name)) {
+    report.begin(part.name);
+    for (const key of part.keys) report.missing(key, 'part not selected on the command line');
+    continue;
+  }
   const t0 = performance.now();
   const left = BUDGET_S - (t0 - started) / 1000;
   process.stdout.write(`- ${part.name} ... `);

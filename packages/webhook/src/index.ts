@@ -28,6 +28,7 @@ export {
   type WebhookOptions,
   type WebhookService,
   type WebhookSource,
+  type WebhookSourceEvent,
   type WebhookStats,
 } from './service.js';
 export { generateSecret, SECRETS_NAMESPACE } from './signer.js';

@@ -1,3 +1,4 @@
+import { NotFoundError, ValidationError } from '@wabot/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWaSim, trustSimulator, type WaSim } from '../src/index.js';
 import { TestClient } from './support/baileys-client.js';
@@ -39,5 +40,45 @@ describe('pairing real Baileys with the simulator', () => {
     expect(client.sock?.user?.id.split(':')[0]).toBe('15550001111');
     expect(phone.linkedDevices()).toEqual([{ ...linked, connected: true }]);
     expect(sim.errors()).toEqual([]);
+  });
+
+  it('links with a pairing code typed on the phone', { timeout: 30_000 }, async () => {
+    const client = new TestClient(sim.url);
+    clients.push(client.start());
+    await client.waitForQr();
+    const code = (await client.sock?.requestPairingCode('15550001111')) ?? '';
+    expect(code).toMatch(/^[A-Z0-9]{8}$/);
+
+    const opened = client.waitForOpen();
+    const linked = await sim.phone('15550001111').enterPairingCode(code);
+    await opened;
+    expect(client.auth.creds.me?.id).toBe(linked.jid);
+    expect(sim.errors()).toEqual([]);
+  });
+
+  it('refuses a wrong pairing code and links nothing', { timeout: 30_000 }, async () => {
+    const client = new TestClient(sim.url);
+    clients.push(client.start());
+    await client.waitForQr();
+    const code = (await client.sock?.requestPairingCode('15550001111')) ?? '';
+    const wrong = code.startsWith('A') ? `B${code.slice(1)}` : `A${code.slice(1)}`;
+    const phone = sim.phone('15550001111');
+
+    await expect(phone.enterPairingCode(wrong)).rejects.toThrow(ValidationError);
+    expect(phone.linkedDevices()).toEqual([]);
+  });
+
+  it('rejects QR codes that are malformed, unknown or altered', { timeout: 30_000 }, async () => {
+    const client = new TestClient(sim.url);
+    clients.push(client.start());
+    const qr = await client.waitForQr();
+    const phone = sim.phone('15550001111');
+    const [ref = '', noise = '', ...rest] = qr.split(',');
+
+    await expect(phone.scan('not a qr')).rejects.toThrow(ValidationError);
+    await expect(phone.scan(['2@unknown', noise, ...rest].join(','))).rejects.toThrow(NotFoundError);
+    const otherKey = Buffer.alloc(32, 7).toString('base64');
+    await expect(phone.scan([ref, otherKey, ...rest].join(','))).rejects.toThrow(ValidationError);
+    expect(phone.linkedDevices()).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type BinaryNode, decodeBinaryNode, encodeBinaryNode, type proto } from '@whiskeysockets/baileys';
 import type { WebSocket } from 'ws';
 import { ProtocolError } from './errors.js';
@@ -8,6 +9,7 @@ import type { ClientLink, CompanionDevice } from './model.js';
 import { iqResult, node, readUIntBE, unixNow } from './nodes.js';
 import { NoiseServerHandshake, type NoiseTransport } from './noise-server.js';
 import { newQrRefs, type PendingRegistration, pairDeviceOffer } from './pairing.js';
+import { readCompanionHello } from './pairing-code.js';
 import type { World } from './world.js';
 
 /** Settings shared by every connection of one simulator. */
@@ -209,8 +211,12 @@ export class ClientConnection implements ClientLink {
       return;
     }
     const sender = this.sender;
-    if (tag === 'iq') {
-      const answer = sender ? answerIq(this.context.world, sender, stanza) : iqResult(stanza);
+    if (tag === 'iq' && !sender) {
+      this.answerRegistrationIq(stanza);
+      return;
+    }
+    if (tag === 'iq' && sender) {
+      const answer = answerIq(this.context.world, sender, stanza);
       await this.delayed(() => this.send(answer));
       return;
     }
@@ -226,6 +232,24 @@ export class ClientConnection implements ClientLink {
       handleClientReceipt(this.context.world, sender, stanza);
     } else if (tag === 'ack' && attrs.class === 'message') {
       sender.device.unacked.delete(attrs.id ?? '');
+    }
+  }
+
+  /** Iqs before login: pairing-code steps get their answers, anything else an empty result. */
+  private answerRegistrationIq(iq: BinaryNode): void {
+    const hello = readCompanionHello(iq);
+    const registration = this.registration;
+    if (hello && registration) {
+      const ref = Buffer.from(randomBytes(16).toString('hex'));
+      this.context.world.addCodeRegistration({ registration, ref, ...hello });
+      this.send(
+        iqResult(iq, [node('link_code_companion_reg', {}, [node('link_code_pairing_ref', {}, ref)])]),
+      );
+      return;
+    }
+    this.send(iqResult(iq));
+    if (iq.attrs.xmlns === 'md') {
+      this.context.world.finishCodeRegistration(iq);
     }
   }
 

@@ -99,6 +99,15 @@ export class SimPhone {
     return this.world.pair(this, qr);
   }
 
+  /**
+   * Links the client that asked for a pairing code for this number (Baileys'
+   * `requestPairingCode`), like typing the code in "Link with phone number". A wrong code is
+   * refused with a ValidationError.
+   */
+  enterPairingCode(code: string): Promise<LinkedDeviceInfo> {
+    return this.world.pairWithCode(this, code);
+  }
+
   /** The companion devices currently linked. */
   linkedDevices(): LinkedDeviceInfo[] {
     return [...this.companions.values()].map((d) => this.describe(d));

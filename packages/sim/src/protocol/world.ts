@@ -1,11 +1,14 @@
 import { randomInt } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { NotFoundError, ValidationError } from '@wabot/core';
 import type { BinaryNode } from '@whiskeysockets/baileys';
 import type { MediaServer } from './media-server.js';
 import type { CompanionDevice, SimMessage } from './model.js';
-import { node, unixNow } from './nodes.js';
+import { bytes, child, node, unixNow } from './nodes.js';
 import { completePairing, type PendingRegistration, parsePairingQr } from './pairing.js';
+import { type CodeRegistration, primaryHello, readCompanionFinish } from './pairing-code.js';
 import { type LinkedDeviceInfo, SimPhone } from './phone.js';
+import { waitFor } from './wait.js';
 
 /** A group chat known to the simulator. */
 export interface SimGroup {
@@ -29,6 +32,7 @@ export interface ResolvedDevice {
 }
 
 const NUMBER = /^[1-9]\d{6,14}$/;
+const CODE_WAIT_MS = 5_000;
 
 function userPart(jid: string): { user: string; server: string; device: number } {
   const [left = '', server = ''] = jid.split('@');
@@ -46,6 +50,8 @@ export class World {
   private readonly phonesByLid = new Map<string, SimPhone>();
   private readonly groups = new Map<string, SimGroup>();
   private readonly registrations = new Map<string, PendingRegistration>();
+  private readonly codeRegistrations = new Map<string, CodeRegistration>();
+  private readonly events = new EventEmitter();
 
   constructor(readonly media: MediaServer) {}
 
@@ -141,6 +147,50 @@ export class World {
     const device = await completePairing(phone, registration, parsed);
     // The real server asks the freshly paired client to reconnect and log in.
     registration.link.streamError(515);
+    return phone.describe(device);
+  }
+
+  /** Remembers a client that asked for a pairing code for `number` (replacing an older request). */
+  addCodeRegistration(pending: CodeRegistration): void {
+    this.codeRegistrations.set(pending.number, pending);
+    this.events.emit('code-registration', pending);
+  }
+
+  /** Hands a client's `companion_finish` to the phone waiting for it. */
+  finishCodeRegistration(iq: BinaryNode): void {
+    const ref = bytes(child(iq, 'link_code_companion_reg'), 'link_code_pairing_ref');
+    for (const pending of this.codeRegistrations.values()) {
+      if (ref?.equals(pending.ref)) {
+        pending.finish?.(iq);
+      }
+    }
+  }
+
+  /** Links the client that requested a pairing code for this phone (see `SimPhone.enterPairingCode`). */
+  async pairWithCode(phone: SimPhone, code: string): Promise<LinkedDeviceInfo> {
+    // The code can be typed a moment before the client's request has been processed.
+    const pending = await waitFor<CodeRegistration>(
+      this.events,
+      'code-registration',
+      [...this.codeRegistrations.values()],
+      (p) => p.number === phone.number,
+      CODE_WAIT_MS,
+      `a client requesting a pairing code for ${phone.number}`,
+    ).catch(() => {
+      throw new NotFoundError('client waiting for a pairing code for', phone.number);
+    });
+    const normalized = code.replace(/[-\s]/g, '').toUpperCase();
+    const { notification, companionKey, ephemeral } = await primaryHello(phone, pending, normalized);
+    const finished = new Promise<BinaryNode>((resolve) => {
+      pending.finish = resolve;
+    });
+    pending.registration.link.send(notification);
+    const finishIq = await finished;
+    this.codeRegistrations.delete(phone.number);
+    const secrets = readCompanionFinish(phone, pending.registration, finishIq, companionKey, ephemeral);
+    this.removeRegistration(pending.registration);
+    const device = await completePairing(phone, pending.registration, secrets);
+    pending.registration.link.streamError(515);
     return phone.describe(device);
   }
 

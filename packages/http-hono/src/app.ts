@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { type Logger, type ManagerApi, silentLogger } from '@wabot/core';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { AuthOptions } from './auth.js';
 import { docsPage } from './docs.js';
 import { fail, ok } from './envelope.js';
@@ -24,6 +25,8 @@ export interface AppOptions extends AuthOptions {
   logger?: Logger;
   /** Shown in the OpenAPI document. */
   version?: string;
+  /** Origins whose browser pages may call the API ('*' for any). Default: none (same origin only). */
+  corsOrigins?: string[] | '*';
 }
 
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
@@ -63,6 +66,17 @@ export function createApp(manager: ManagerApi, options: AppOptions = {}): OpenAP
       'request',
     );
   });
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    app.use(
+      '*',
+      cors({
+        origin: options.corsOrigins,
+        allowHeaders: ['authorization', 'content-type', 'x-refresh'],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use(
     '*',
     bodyLimit({

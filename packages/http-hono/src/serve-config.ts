@@ -15,6 +15,8 @@ export interface ServeConfig {
   simAutoScan: number | false;
   logLevel: string;
   allowPrivateWebhooks: boolean;
+  /** Browser origins allowed to call the API, or '*'. */
+  corsOrigins: string[] | '*' | undefined;
 }
 
 /** The user that `WABOT_API_TOKEN` (or a generated token) belongs to. */
@@ -34,6 +36,7 @@ Environment:
   WABOT_DRIVER=sim     same as --sim: every instance runs on a simulated phone
   WABOT_SIM_AUTOSCAN   delay before the simulated phone scans a fetched QR (default 1s; "off" never)
   WABOT_WEBHOOK_ALLOW_PRIVATE=1  allow webhooks to private and loopback addresses
+  WABOT_CORS_ORIGINS   browser origins allowed to call the API: "https://app.example.com,..." or *
   LOG_LEVEL            pino level (default info)`;
 
 export { USAGE };
@@ -67,6 +70,25 @@ export function parseTokens(text: string, field = 'WABOT_API_TOKENS'): Map<strin
     tokens.set(token, user);
   });
   return tokens;
+}
+
+/** Parses `WABOT_CORS_ORIGINS`: `*`, or a comma-separated list of origins such as `https://app.example.com`. */
+export function parseOrigins(text: string, field = 'WABOT_CORS_ORIGINS'): string[] | '*' {
+  if (text.trim() === '*') return '*';
+  return text
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(origin);
+      } catch {}
+      if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin.replace(/\/$/, '')) {
+        throw new ValidationError(`"${origin}" is not an origin such as https://app.example.com`, field);
+      }
+      return url.origin;
+    });
 }
 
 /** Reads the server configuration; throws `ValidationError` on a bad value. */
@@ -122,5 +144,6 @@ export function readServeConfig(env: Record<string, string | undefined>, argv: s
     logLevel: env.LOG_LEVEL || 'info',
     allowPrivateWebhooks:
       env.WABOT_WEBHOOK_ALLOW_PRIVATE === '1' || env.WABOT_WEBHOOK_ALLOW_PRIVATE === 'true',
+    corsOrigins: env.WABOT_CORS_ORIGINS ? parseOrigins(env.WABOT_CORS_ORIGINS) : undefined,
   };
 }

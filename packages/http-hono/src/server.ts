@@ -81,6 +81,7 @@ export async function startServer(
     tokens: config.tokens,
     logger: logger.child({ module: 'http' }),
     version,
+    ...(config.corsOrigins ? { corsOrigins: config.corsOrigins } : {}),
     webhooks: { ...bind(webhooks), validateUrl: checkUrl },
     ...(hub ? { sim: simControl(hub) } : {}),
   });

@@ -289,3 +289,51 @@ describe('OpenAPI document and docs page', () => {
     expect(page.body).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   });
 });
+
+describe('pairing code and CORS', () => {
+  test('POST /whatsapp/pairingCode links with a code once init has run', async () => {
+    const { client: call } = setup();
+    const d = (await call('POST', '/whatsapp/createNewWhatsapp', { token: TOKEN_A })).body.data;
+    const creds = { session_id: d.session_id, access_token: d.settings.access_token };
+    const early = await call('POST', '/whatsapp/pairingCode', {
+      query: creds,
+      json: { phone: '2349048988056' },
+    });
+    expect(early.status).toBe(409);
+    await call('POST', '/whatsapp/init', { query: creds });
+    const res = await call('POST', '/whatsapp/pairingCode', {
+      query: creds,
+      json: { phone: '+234 904 898 8056' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.message).toBe('Pairing code created successfully');
+    expect(res.body.data.code).toMatch(/^[A-Z0-9-]{8,9}$/);
+    const bad = await call('POST', '/whatsapp/pairingCode', { query: creds, json: { phone: 'call me' } });
+    expect(bad.body.message).toMatch(/^phone: /);
+  });
+
+  test('CORS headers only for the configured origins', async () => {
+    const { client: call } = setup({ app: { corsOrigins: ['https://app.example.com'] } });
+    const preflight = await call('OPTIONS', '/whatsapp', {
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization,x-refresh',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.raw.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(preflight.raw.headers.get('access-control-allow-headers')).toContain('x-refresh');
+    const other = await call('GET', '/whatsapp', {
+      token: TOKEN_A,
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(other.raw.headers.get('access-control-allow-origin')).toBeNull();
+    const none = setup();
+    const plain = await none.client('GET', '/whatsapp', {
+      token: TOKEN_A,
+      headers: { origin: 'https://app.example.com' },
+    });
+    expect(plain.raw.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_USER, parseDuration, parseTokens, readServeConfig } from '../src/serve-config.js';
+import {
+  DEFAULT_USER,
+  parseDuration,
+  parseOrigins,
+  parseTokens,
+  readServeConfig,
+} from '../src/serve-config.js';
 
 describe('readServeConfig', () => {
   test('defaults: port 3000, sqlite in ./.wabot, a generated token for the default user, Baileys', () => {
@@ -106,5 +112,25 @@ describe('parseTokens', () => {
         },
       ),
     );
+  });
+});
+
+describe('parseOrigins', () => {
+  test('a star, or a list of origins', () => {
+    expect(parseOrigins('*')).toBe('*');
+    expect(parseOrigins('https://app.example.com, http://localhost:5173/')).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(readServeConfig({ WABOT_CORS_ORIGINS: 'https://a.example' }, []).corsOrigins).toEqual([
+      'https://a.example',
+    ]);
+    expect(readServeConfig({}, []).corsOrigins).toBeUndefined();
+  });
+
+  test('paths, other schemes and junk are refused', () => {
+    for (const bad of ['https://a.example/app', 'ftp://a.example', 'a.example', 'https://a.example,nope']) {
+      expect(() => parseOrigins(bad)).toThrow(/^WABOT_CORS_ORIGINS: "/);
+    }
   });
 });

@@ -4,7 +4,7 @@ import { ok } from '../envelope.js';
 import type { RouteContext } from '../route.js';
 import { defineRoute } from '../route.js';
 import { CredentialsQuery, id } from '../schemas/fields.js';
-import { InitBody, InstanceIdParam, InstanceQuery, ScanQuery } from '../schemas/requests.js';
+import { InitBody, InstanceIdParam, InstanceQuery, PairingBody, ScanQuery } from '../schemas/requests.js';
 import { envelope, InstanceStatusResult, InstanceView } from '../schemas/responses.js';
 import { instanceStatus, instanceView } from '../views.js';
 import type { WebhookControl } from '../webhook-control.js';
@@ -117,6 +117,28 @@ export function instanceRoutes(ctx: RouteContext, webhooks: WebhookControl | und
         'content-type': 'image/png',
         'cache-control': 'no-store',
       });
+    },
+  });
+
+  defineRoute(ctx, {
+    method: 'post',
+    path: '/whatsapp/pairingCode',
+    tag: TAG,
+    summary: 'Get a pairing code',
+    description:
+      'Links a phone with a code typed in WhatsApp > Linked devices > Link with phone number, instead of a QR. Call init first.',
+    access: 'instance',
+    query: CredentialsQuery,
+    body: PairingBody,
+    responses: {
+      200: json(
+        envelope(z.object({ code: z.string().openapi({ example: 'ABCD1234' }) }), 'PairingCode'),
+        'The code.',
+      ),
+    },
+    async handle({ c, instance, body }) {
+      const code = await manager.pairingCode(instance._id, body.phone);
+      return c.json(ok('Pairing code created successfully', { code }));
     },
   });
 

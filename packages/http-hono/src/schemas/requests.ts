@@ -130,6 +130,10 @@ export const InstanceQuery = z.object({
     .openapi({ description: 'base64: also return the pending QR as a data URL in instance_data.qrcode.' }),
 });
 
+export const PairingBody = z
+  .object({ ...credentials, phone: phoneNumber.openapi({ description: 'The number of the phone to link.' }) })
+  .openapi('PairingRequest');
+
 export const InstanceIdParam = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' } }) });
 
 const Location = z

@@ -355,7 +355,18 @@ class Webhooks implements WebhookService {
   }
 
   private async capture(instanceId: string, items: Received[]): Promise<void> {
-    const record = await this.source.getInstance(instanceId);
+    let record: InstanceRecord;
+    try {
+      record = await this.source.getInstance(instanceId);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      // Deleted while its events were on the way: nobody is subscribed any more.
+      this.logger.debug(
+        { instanceId, events: items.length },
+        'webhook events of an unknown instance dropped',
+      );
+      return;
+    }
     const entries: OutboxEntry[] = [];
     for (const { name, payload, at } of items) {
       if (!wants(record, name)) continue;

@@ -82,7 +82,10 @@ describe('webhook delivery', () => {
   });
 
   it('sends nothing when webhooks are off, the URL is unset or the event is not subscribed', async () => {
-    const { receiver, source, service, store } = await setup();
+    const errors: unknown[] = [];
+    const noop = () => {};
+    const logger = { debug: noop, info: noop, warn: noop, error: (obj: unknown) => errors.push(obj) };
+    const { receiver, source, service, store } = await setup(undefined, { logger });
     source.addInstance('off', receiver.url, ['onMessage'], { sendWebhook: false });
     source.addInstance('nourl', null, ['onMessage']);
     source.addInstance('qronly', receiver.url, ['onQr']);
@@ -94,6 +97,8 @@ describe('webhook delivery', () => {
     expect(receiver.received.map((r) => [r.json.instanceId, r.json.event])).toEqual([['qronly', 'onQr']]);
     expect(service.stats()).toMatchObject({ enqueued: 1, delivered: 1 });
     expect(await store.list(Namespaces.outbox)).toEqual([]);
+    // An event of an instance that no longer exists is dropped quietly.
+    expect(errors).toEqual([]);
   });
 
   it('retries 5xx, 408 and timeouts with the same webhook-id until the receiver recovers', async () => {

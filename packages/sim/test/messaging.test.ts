@@ -117,4 +117,11 @@ describe('messaging between real Baileys and simulated phones', () => {
     expect(metadata?.participants.map((p) => p.id).sort()).toEqual([me.jid, bob.jid, carol.jid].sort());
     expect(sim.errors()).toEqual([]);
   });
+
+  it('answers onWhatsApp lookups: known numbers exist, unknown ones do not', {
+    timeout: 30_000,
+  }, async () => {
+    const result = await client.sock?.onWhatsApp('15550002222', '+15559999999');
+    expect(result).toEqual([{ jid: bob.jid, exists: true }]);
+  });
 });

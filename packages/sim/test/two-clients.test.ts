@@ -1,3 +1,4 @@
+import { proto } from '@whiskeysockets/baileys';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWaSim, trustSimulator, type WaSim } from '../src/index.js';
 import type { TestClient } from './support/baileys-client.js';
@@ -21,7 +22,9 @@ describe('two real Baileys clients on one simulator', () => {
     trust.restore();
   });
 
-  it('relay encrypted 1:1 and group messages to each other', { timeout: 30_000 }, async () => {
+  it('relay encrypted 1:1 and group messages and read receipts to each other', {
+    timeout: 30_000,
+  }, async () => {
     const alice = await pairClient(sim, '15550001111');
     clients.push(alice.client);
     const bob = await pairClient(sim, '15550002222');
@@ -35,6 +38,10 @@ describe('two real Baileys clients on one simulator', () => {
     expect(atBob.key.fromMe).toBe(false);
     // Bob's own phone also got its copy.
     expect((await bob.phone.waitForMessage((m) => m.id === hello?.key.id)).text).toBe('hi bob, from baileys');
+
+    // Bob's client reads it; the read receipt travels back to Alice's client.
+    await bob.client.sock?.readMessages([atBob.key]);
+    await alice.client.waitForStatus(hello?.key.id ?? '', proto.WebMessageInfo.Status.READ);
 
     const reply = await bob.client.sock?.sendMessage(alice.phone.jid, { text: 'hi alice' });
     const atAlice = await alice.client.waitForMessage((m) => m.key.id === reply?.key.id);

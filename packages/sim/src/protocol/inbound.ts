@@ -86,6 +86,7 @@ export async function handleClientMessage(world: World, sender: Sender, stanza: 
     }
   }
 
+  world.recordOrigin(id, sender.device);
   relayToCompanions(world, sender, stanza, senderJid, relayed);
   const link = sender.device.link;
   link?.send(node('ack', { class: 'message', id, from: to, t: unixNow() }));
@@ -160,5 +161,15 @@ export function handleClientReceipt(world: World, sender: Sender, stanza: Binary
   const fromDevice = `${sender.phone.number}:${sender.device.deviceId}@s.whatsapp.net`;
   for (const messageId of ids) {
     author.recordReceipt({ messageId, fromDevice, type: kind });
+    const origin = world.originOf(messageId);
+    if (origin && origin !== sender.device) {
+      const attrs: Record<string, string> = to.endsWith('@g.us')
+        ? { id: messageId, from: to, participant: sender.phone.jid, t: unixNow() }
+        : { id: messageId, from: sender.phone.jid, t: unixNow() };
+      if (kind !== 'delivery') {
+        attrs.type = kind;
+      }
+      world.deliver(origin, node('receipt', attrs));
+    }
   }
 }

@@ -33,6 +33,7 @@ export interface ResolvedDevice {
 
 const NUMBER = /^[1-9]\d{6,14}$/;
 const CODE_WAIT_MS = 5_000;
+const MAX_ORIGINS = 10_000;
 
 function userPart(jid: string): { user: string; server: string; device: number } {
   const [left = '', server = ''] = jid.split('@');
@@ -52,6 +53,8 @@ export class World {
   private readonly registrations = new Map<string, PendingRegistration>();
   private readonly codeRegistrations = new Map<string, CodeRegistration>();
   private readonly events = new EventEmitter();
+  /** Which companion device sent a message id, so receipts can find their way back. */
+  private readonly origins = new Map<string, CompanionDevice>();
 
   constructor(readonly media: MediaServer) {}
 
@@ -148,6 +151,22 @@ export class World {
     // The real server asks the freshly paired client to reconnect and log in.
     registration.link.streamError(515);
     return phone.describe(device);
+  }
+
+  /** Records that `device` sent message `id` (the oldest records are forgotten first). */
+  recordOrigin(id: string, device: CompanionDevice): void {
+    this.origins.set(id, device);
+    if (this.origins.size > MAX_ORIGINS) {
+      const oldest = this.origins.keys().next().value;
+      if (oldest !== undefined) {
+        this.origins.delete(oldest);
+      }
+    }
+  }
+
+  /** The companion device that sent message `id`, if it was sent by one. */
+  originOf(id: string): CompanionDevice | undefined {
+    return this.origins.get(id);
   }
 
   /** Remembers a client that asked for a pairing code for `number` (replacing an older request). */

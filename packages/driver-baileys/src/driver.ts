@@ -44,8 +44,11 @@ export interface BaileysDriverOptions extends SocketOptions {
   logger?: Logger | PinoLike;
   /** Level reported to Baileys when a core `Logger` is wrapped. Default `info`. */
   logLevel?: string;
-  /** Reconnect backoff; `maxAttempts` stops after that many failed attempts in a row (default: never stop). */
-  reconnect?: BackoffOptions & { maxAttempts?: number };
+  /**
+   * Reconnect backoff. `maxAttempts` stops after that many failed attempts in a row (default: never);
+   * `maxBadSession` stops after that many bad-session closes (500) in a row (default 3).
+   */
+  reconnect?: BackoffOptions & { maxAttempts?: number; maxBadSession?: number };
   /** Sends made while disconnected wait here. */
   sendQueue?: SendGateOptions;
   /** Limits for media given as a URL. */
@@ -86,6 +89,8 @@ export class BaileysDriver implements Driver {
   private readyWaiters: Array<() => void> = [];
   private pairingPhone: string | undefined;
   private pairingInFlight: Promise<string> | undefined;
+  /** Bad-session closes since the last open. */
+  private suspectCloses = 0;
 
   constructor(options: BaileysDriverOptions = {}, input?: Pick<DriverFactoryInput, 'logger'>) {
     this.options = options;
@@ -107,6 +112,7 @@ export class BaileysDriver implements Driver {
     this.auth = await createStoreAuthState(ctx.auth, ctx.logger);
     this.phase = 'running';
     this.backoff.reset();
+    this.suspectCloses = 0;
     const failure = this.openSocket();
     if (failure) {
       this.stop(failure);
@@ -370,6 +376,7 @@ export class BaileysDriver implements Driver {
 
   private onOpen(sock: BaileysSocket): void {
     this.backoff.reset();
+    this.suspectCloses = 0;
     this.pairingPhone = undefined;
     const user = sock.user;
     this.emit({
@@ -390,7 +397,11 @@ export class BaileysDriver implements Driver {
       return;
     }
     const maxAttempts = this.options.reconnect?.maxAttempts ?? Number.POSITIVE_INFINITY;
-    if (action.kind === 'retry' && this.backoff.attempts < maxAttempts) {
+    const maxSuspect = this.options.reconnect?.maxBadSession ?? 3;
+    if (action.kind === 'retry' && action.suspect) this.suspectCloses += 1;
+    const retry =
+      action.kind === 'retry' && this.backoff.attempts < maxAttempts && this.suspectCloses <= maxSuspect;
+    if (retry) {
       const delay = this.backoff.next();
       this.logger?.info({ reason: action.reason, delay }, 'connection dropped; reconnecting');
       this.emit({ type: 'close', reason: action.reason, loggedOut: false, reconnecting: true });

@@ -4,8 +4,11 @@ import { DisconnectReason } from '@whiskeysockets/baileys';
 export type CloseAction =
   /** Open a new socket right away (Baileys asks for this after pairing). */
   | { kind: 'restart'; reason: string }
-  /** Try again after a backoff delay. */
-  | { kind: 'retry'; reason: string }
+  /**
+   * Try again after a backoff delay. `suspect` marks closes that can mean a broken session as well
+   * as a passing server hiccup; the driver stops after a few of them in a row.
+   */
+  | { kind: 'retry'; reason: string; suspect?: boolean }
   /** Stop for good. `loggedOut` means the credentials are no longer valid and are removed. */
   | { kind: 'stop'; reason: string; loggedOut: boolean };
 
@@ -22,8 +25,11 @@ export function closeStatusCode(error: unknown): number | undefined {
  * - 515 restartRequired: sent right after a QR or pairing-code login; a fresh socket must log in now.
  * - 401 loggedOut: the phone removed this device; the credentials are dead.
  * - 440 connectionReplaced: another client took over the session; reconnecting would fight it.
- * - 500 badSession, 403 forbidden, 411 multideviceMismatch: the session cannot be used as is; a retry
- *   would fail the same way, so we stop and keep the credentials for the owner to decide (log out, re-pair).
+ * - 403 forbidden, 411 multideviceMismatch: the account cannot use this session; a retry would fail
+ *   the same way, so we stop and keep the credentials for the owner to decide (log out, re-pair).
+ * - 500 badSession: Baileys also uses it for any stream error it has no code for (e.g. "Stream
+ *   Errored (ack)") and for failures without a reason, which usually pass on reconnect. It is retried
+ *   as suspect: a few in a row and the driver stops.
  * - anything else (428 closed, 408 lost/timed out, 503, network errors): a transient drop, retried.
  */
 export function classifyClose(error: unknown): CloseAction {
@@ -36,7 +42,7 @@ export function classifyClose(error: unknown): CloseAction {
     case DisconnectReason.connectionReplaced:
       return { kind: 'stop', reason: 'connectionReplaced', loggedOut: false };
     case DisconnectReason.badSession:
-      return { kind: 'stop', reason: 'badSession', loggedOut: false };
+      return { kind: 'retry', reason: 'badSession', suspect: true };
     case DisconnectReason.forbidden:
       return { kind: 'stop', reason: 'forbidden', loggedOut: false };
     case DisconnectReason.multideviceMismatch:

@@ -176,7 +176,7 @@ describe('reconnect', () => {
 
   it.each([
     [DisconnectReason.connectionReplaced, 'connectionReplaced'],
-    [DisconnectReason.badSession, 'badSession'],
+    [DisconnectReason.forbidden, 'forbidden'],
   ])('does not reconnect after %i and keeps the credentials', async (code, reason) => {
     const { driver, f, ctx, store, ofType } = setup();
     await driver.connect(ctx);
@@ -187,6 +187,36 @@ describe('reconnect', () => {
     vi.advanceTimersByTime(600_000);
     expect(f.sockets).toHaveLength(1);
     expect(ofType('close')).toEqual([{ type: 'close', reason, loggedOut: false, reconnecting: false }]);
+    expect(await store.auth.get(CREDS_KEY)).toBeDefined();
+  });
+
+  it('retries bad-session closes a few times in a row, then stops keeping the credentials', async () => {
+    const { driver, f, ctx, store, ofType } = setup({
+      reconnect: { initialMs: 10, jitter: 0, maxBadSession: 2 },
+    });
+    await driver.connect(ctx);
+    f.last.emit('creds.update', {});
+    f.last.open();
+    // one bad session, then an open: the streak starts over
+    f.last.close(boom(DisconnectReason.badSession));
+    vi.advanceTimersByTime(10);
+    f.last.open();
+    f.last.close(boom(DisconnectReason.badSession));
+    vi.advanceTimersByTime(10);
+    f.last.close(boom(DisconnectReason.badSession));
+    vi.advanceTimersByTime(20);
+    expect(f.sockets).toHaveLength(4);
+    f.last.close(boom(DisconnectReason.badSession));
+    await settle();
+    vi.advanceTimersByTime(600_000);
+    expect(f.sockets).toHaveLength(4);
+    expect(ofType('close').at(-1)).toEqual({
+      type: 'close',
+      reason: 'badSession',
+      loggedOut: false,
+      reconnecting: false,
+    });
+    expect(ofType('close').filter((e) => e.reconnecting)).toHaveLength(3);
     expect(await store.auth.get(CREDS_KEY)).toBeDefined();
   });
 

@@ -202,6 +202,41 @@ describe('BaileysDriver end to end against the protocol simulator', () => {
     expect(status.chatId).toBe(`${CONTACT}@s.whatsapp.net`);
   });
 
+  it('reconnects after a server stream error (503) but not after being replaced (440)', {
+    timeout: 60_000,
+  }, async () => {
+    const store = memoryAuthStore();
+    const log = eventLog();
+    const driver = makeDriver();
+    await driver.connect(recordingContext(store.auth, { emit: log.push, logger }).ctx);
+    await sim.phone(BOT).scan((await log.waitFor('qr')).qr);
+    await log.waitFor('open');
+
+    const before503 = log.events.length;
+    sim.streamError(503);
+    expect(await log.waitFor('close', () => true, before503)).toEqual({
+      type: 'close',
+      reason: 'unavailableService',
+      loggedOut: false,
+      reconnecting: true,
+    });
+    await log.waitFor('open', () => true, before503);
+
+    const before440 = log.events.length;
+    sim.streamError(440);
+    expect(await log.waitFor('close', () => true, before440)).toEqual({
+      type: 'close',
+      reason: 'connectionReplaced',
+      loggedOut: false,
+      reconnecting: false,
+    });
+    // nothing reconnects, and the session is kept for whoever owns it now
+    await new Promise((r) => setTimeout(r, 700));
+    expect(sim.connectionCount()).toBe(0);
+    expect(log.events.slice(before440).map((e) => e.type)).toEqual(['close']);
+    expect(await store.auth.get(CREDS_KEY)).toBeDefined();
+  });
+
   it('stops and forgets the session when the phone logs the device out', { timeout: 60_000 }, async () => {
     const store = memoryAuthStore();
     const log = eventLog();

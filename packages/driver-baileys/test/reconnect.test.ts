@@ -22,7 +22,6 @@ describe('classifyClose', () => {
 
   it.each([
     [DisconnectReason.connectionReplaced, 'connectionReplaced'],
-    [DisconnectReason.badSession, 'badSession'],
     [DisconnectReason.forbidden, 'forbidden'],
     [DisconnectReason.multideviceMismatch, 'multideviceMismatch'],
   ])('stops without dropping credentials on %i', (code, reason) => {
@@ -35,6 +34,14 @@ describe('classifyClose', () => {
     [DisconnectReason.unavailableService, 'unavailableService'],
   ])('retries a transient drop (%i)', (code, reason) => {
     expect(classifyClose(boom(code))).toEqual({ kind: 'retry', reason });
+  });
+
+  it('retries a bad session (500) as suspect: Baileys also reports unknown stream errors that way', () => {
+    expect(classifyClose(boom(DisconnectReason.badSession))).toEqual({
+      kind: 'retry',
+      reason: 'badSession',
+      suspect: true,
+    });
   });
 
   it('retries errors without a status code and names them', () => {

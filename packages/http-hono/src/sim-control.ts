@@ -9,6 +9,9 @@ export function simControl(hub: SimHub): SimControl {
       const { raw: _raw, ...received } = hub.phone(instanceId).receive(message);
       return received;
     },
+    scan(instanceId) {
+      return hub.phone(instanceId).scan();
+    },
     sent(instanceId) {
       return hub.phone(instanceId).sent.map((entry) => ({
         chatId: entry.chatId,

@@ -162,6 +162,7 @@ describe('auth and isolation between two users', () => {
     expectError(await call('POST', `/sim/${a.session_id}/inbound`, { json: inbound }), 401);
     expectError(await call('POST', `/sim/${a.session_id}/inbound`, { token: TOKEN_B, json: inbound }), 404);
     expectError(await call('GET', `/sim/${a.session_id}/sent`, { token: TOKEN_B }), 404);
+    expectError(await call('POST', `/sim/${a.session_id}/scan`, { token: TOKEN_B }), 404);
     expect((await call('GET', `/sim/${a.session_id}/sent`, { token: TOKEN_A })).status).toBe(200);
   });
 

@@ -12,8 +12,9 @@ describe('wabot serve', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  test('generates and prints a token once, keeps secrets out of the logs, draws the QR, stops on SIGTERM', async () => {
-    const server = await startServe(['--sim'], { WABOT_SIM_AUTOSCAN: '0s', LOG_LEVEL: 'debug' });
+  test('generates and prints a token once, keeps secrets out of the logs, draws the QR, auto-scans, stops on SIGTERM', async () => {
+    // Default auto-scan: the simulated phone scans about a second after the QR is first fetched.
+    const server = await startServe(['--sim'], { LOG_LEVEL: 'debug' });
     const banner = /generated one for this run \(user "default"\):\s+([0-9a-f]{48})/.exec(server.output());
     expect(banner?.[1]).toBeDefined();
     const token = banner?.[1] as string;

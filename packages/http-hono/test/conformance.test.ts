@@ -11,8 +11,8 @@ interface Target {
   token: string;
   /** A webhook URL the server accepts. */
   webhookUrl: string;
-  /** Makes the simulated phone scan now; without it, the server's own auto-scan is waited for. */
-  scan?: (instanceId: string) => Promise<void>;
+  /** Makes the simulated phone scan now. */
+  scan: (instanceId: string, sessionId: string) => Promise<void>;
 }
 
 const UPDATED = 'Whatsapp settings updated successfully!';
@@ -205,7 +205,7 @@ function conformance(label: string, target: () => Target) {
     });
 
     test('GET /whatsapp/instance (the simulated phone scans the fetched QR)', async () => {
-      await target().scan?.(id);
+      await target().scan(id, creds.session_id);
       const data = await until(async () => {
         const res = await call('GET', '/whatsapp/instance/', {
           query: { ...creds, format: 'base64' },
@@ -553,7 +553,7 @@ describe('in-process (app.request)', () => {
     call: client,
     token: TOKEN_A,
     webhookUrl: 'https://eoy4r2ybzzfdw9y.m.pipedream.net',
-    scan: (id) => hub.phone(id).scan(),
+    scan: async (id) => hub.phone(id).scan(),
   }));
 });
 
@@ -564,14 +564,21 @@ describe('wabot serve --sim (spawned)', () => {
       WABOT_API_TOKEN: TOKEN_A,
       WABOT_STORE_URL: 'memory://',
       WABOT_WEBHOOK_ALLOW_PRIVATE: '1',
+      // Scanned on request below, so the QR stays up for both scan formats (the CLI test covers auto-scan).
+      WABOT_SIM_AUTOSCAN: 'off',
     });
   }, 30_000);
   afterAll(async () => {
     await server?.stop();
   });
+  const call = httpClient((path, init) => fetch(server.baseUrl + path, init));
   conformance('reference routes', () => ({
-    call: httpClient((path, init) => fetch(server.baseUrl + path, init)),
+    call,
     token: TOKEN_A,
+    scan: async (_id, sessionId) => {
+      const res = await call('POST', `/sim/${sessionId}/scan`, { token: TOKEN_A });
+      expect(res.body).toEqual({ status: true, message: 'QR scanned', data: null });
+    },
     // Nothing listens there; delivery failures are retried in the background and do not affect the API.
     webhookUrl: 'http://127.0.0.1:9/hook',
   }));

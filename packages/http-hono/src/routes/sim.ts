@@ -22,6 +22,8 @@ export interface SimControl {
   inbound(instanceId: string, message: SimInbound): Promise<unknown>;
   /** Everything the instance has sent so far, oldest first. */
   sent(instanceId: string): unknown[] | Promise<unknown[]>;
+  /** The phone scans the QR shown now. */
+  scan(instanceId: string): Promise<void>;
 }
 
 const json = (schema: z.ZodType, description: string) => ({
@@ -56,6 +58,23 @@ export function simRoutes(ctx: RouteContext, sim: SimControl): void {
         ...(body.group ? { group: body.group } : {}),
       });
       return c.json(ok('Message received', message ?? null));
+    },
+  });
+
+  defineRoute(ctx, {
+    method: 'post',
+    path: '/sim/{session_id}/scan',
+    tag: 'Simulator',
+    summary: 'Scan the QR now',
+    description:
+      'Demo mode only: the simulated phone scans the QR at once instead of waiting for its auto-scan.',
+    access: 'account',
+    params: SessionParam,
+    responses: { 200: json(envelope(z.null(), 'SimScanned'), 'Scanned; the instance connects.') },
+    async handle({ c, user, params }) {
+      const record = await owned(user, params.session_id);
+      await sim.scan(record._id);
+      return c.json(ok('QR scanned', null));
     },
   });
 

@@ -65,7 +65,7 @@ export async function benchInbound(report, { seconds }) {
 
     const plain = await closedLoop(
       seconds,
-      () => {
+      (fail) => {
         const id = `plain-${seq++}`;
         const started = epochNow();
         fetch(receiver.url, {
@@ -76,7 +76,9 @@ export async function benchInbound(report, { seconds }) {
             instanceId: 'plain',
             data: { message: { id, text: 'hi' } },
           }),
-        }).then((res) => res.arrayBuffer());
+        })
+          .then((res) => res.arrayBuffer())
+          .catch(fail);
         return { id, started };
       },
       receiver,
@@ -151,7 +153,7 @@ function closedLoop(seconds, start, receiver) {
     });
     const launch = () => {
       try {
-        const { id, started } = start();
+        const { id, started } = start(finish);
         pending.set(id, started);
       } catch (error) {
         finish(error);

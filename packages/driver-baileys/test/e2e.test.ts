@@ -237,6 +237,36 @@ describe('BaileysDriver end to end against the protocol simulator', () => {
     expect(await store.auth.get(CREDS_KEY)).toBeDefined();
   });
 
+  it('logs in with a pairing code asked for at connect, without showing a QR', {
+    timeout: 60_000,
+  }, async () => {
+    const store = memoryAuthStore();
+    const log = eventLog();
+    const driver = makeDriver();
+    await driver.connect(recordingContext(store.auth, { emit: log.push, logger, pairingPhone: BOT }).ctx);
+    const { code } = await log.waitFor('pairing-code');
+    expect(code).toMatch(/^[A-Z0-9]{8}$/);
+    const linked = await sim.phone(BOT).enterPairingCode(code);
+    const open = await log.waitFor('open');
+    expect(open.user.id).toBe(linked.jid);
+    expect(log.events.some((e) => e.type === 'qr')).toBe(false);
+    const contact = sim.phone(CONTACT);
+    const sent = await driver.send(`${CONTACT}@s.whatsapp.net`, { type: 'text', text: 'paired by code' });
+    await contact.waitForMessage((m) => m.id === sent.key.id);
+  });
+
+  it('logs in with a pairing code requested after the QR appeared', { timeout: 60_000 }, async () => {
+    const store = memoryAuthStore();
+    const log = eventLog();
+    const driver = makeDriver();
+    await driver.connect(recordingContext(store.auth, { emit: log.push, logger }).ctx);
+    await log.waitFor('qr');
+    const code = await driver.requestPairingCode(`+${BOT}`);
+    await sim.phone(BOT).enterPairingCode(code);
+    const open = await log.waitFor('open');
+    expect(open.user.id.startsWith(`${BOT}:`)).toBe(true);
+  });
+
   it('stops and forgets the session when the phone logs the device out', { timeout: 60_000 }, async () => {
     const store = memoryAuthStore();
     const log = eventLog();

@@ -116,6 +116,16 @@ export class Outbox {
     return keys;
   }
 
+  /** Deletes every instance's dead letters given up on before `before`. Returns how many. */
+  async prune(before: number): Promise<number> {
+    const entries = await this.store.list<DeadLetterRecord>(Namespaces.deadLetters);
+    const ops = entries
+      .filter((e) => e.value.failedAt < before)
+      .map((e) => ({ namespace: Namespaces.deadLetters, key: e.key, value: undefined }));
+    if (ops.length > 0) await this.store.batch(ops);
+    return ops.length;
+  }
+
   /** Deletes everything kept for an instance (pending events and dead letters). */
   async purge(instanceId: string): Promise<void> {
     const ops = [];

@@ -39,6 +39,8 @@ export type {
 } from './types.js';
 
 const EVENT_NAMES = Object.keys(WEBHOOK_EVENT_SOURCES) as WebhookEventName[];
+const HOUR = 3_600_000;
+const DEFAULT_RETENTION_MS = 30 * 24 * HOUR;
 
 /**
  * Durable, signed, at-least-once webhook delivery for every instance of a source.
@@ -65,6 +67,8 @@ class Webhooks implements WebhookService {
   private starting: Promise<void> | null = null;
   private transport: Transport | null = null;
   private closeTransport: (() => void) | null = null;
+  private pruneTimer: ReturnType<typeof setInterval> | null = null;
+  private pruning: Promise<void> | null = null;
 
   constructor(
     private readonly source: WebhookSource,
@@ -77,6 +81,10 @@ class Webhooks implements WebhookService {
     const schedule = options.schedule ?? DEFAULT_RETRY_POLICY.schedule;
     if (!schedule.every((d) => Number.isFinite(d) && d >= 0)) {
       throw new ValidationError('must be a list of non-negative milliseconds', 'schedule');
+    }
+    const retention = options.deadLetterRetentionMs;
+    if (retention !== undefined && !(retention > 0)) {
+      throw new ValidationError('must be a positive number of milliseconds', 'deadLetterRetentionMs');
     }
     this.capture = new Capture({
       source,
@@ -159,6 +167,11 @@ class Webhooks implements WebhookService {
     }
   }
 
+  pruneDeadLetters(before: number): Promise<number> {
+    if (!Number.isFinite(before)) throw new ValidationError('must be milliseconds since the epoch', 'before');
+    return this.outbox.prune(before);
+  }
+
   stats(): WebhookStats {
     return { enqueued: this.enqueued, ...this.attempts.counts, pending: this.dispatcher?.pending ?? 0 };
   }
@@ -186,9 +199,30 @@ class Webhooks implements WebhookService {
       throw err;
     }
     for (const entry of pending) this.enqueue(entry.instanceId, Outbox.key(entry.instanceId, entry.id));
+    this.schedulePruning();
+  }
+
+  private schedulePruning(): void {
+    const retention = this.options.deadLetterRetentionMs ?? DEFAULT_RETENTION_MS;
+    if (!Number.isFinite(retention)) return;
+    const prune = () => {
+      this.pruning = this.outbox.prune(this.clock.now() - retention).then(
+        (n) => {
+          if (n > 0) this.logger.info({ deleted: n }, 'old webhook dead letters deleted');
+        },
+        (err: unknown) =>
+          this.logger.warn({ err: describeError(err) }, 'webhook dead letters could not be pruned'),
+      );
+    };
+    prune();
+    this.pruneTimer = setInterval(prune, HOUR);
+    this.pruneTimer.unref?.();
   }
 
   private async close(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = null;
+    await this.pruning;
     for (const { name, fn } of this.listeners.splice(0)) this.source.off(name, fn);
     await this.capture.settled();
     const dispatcher = this.dispatcher;

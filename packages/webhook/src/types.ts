@@ -57,6 +57,11 @@ export interface WebhookOptions {
   random?: () => number;
   /** Called after every attempt; for metrics. Must not throw. */
   onAttempt?: (report: AttemptReport) => void;
+  /**
+   * Dead letters older than this (by when they were given up on) are deleted, on start and then
+   * hourly. Default 30 days; `Infinity` keeps them forever.
+   */
+  deadLetterRetentionMs?: number;
 }
 
 /** One delivery attempt, as reported to `onAttempt`. */
@@ -106,4 +111,6 @@ export interface WebhookService {
   /** Resolves once every event received so far is delivered or dead-lettered. */
   idle(): Promise<void>;
   stats(): WebhookStats;
+  /** Deletes dead letters given up on before `before` (ms since the epoch). Resolves to how many. */
+  pruneDeadLetters(before: number): Promise<number>;
 }

@@ -513,6 +513,36 @@ describe('webhook delivery', () => {
     expect(all).toContain('HTTP 401');
   });
 
+  it('prunes dead letters past their retention on start, and on request', async () => {
+    const day = 24 * 3_600_000;
+    let now = 1_000 * day;
+    const store = new MemoryStore();
+    const { receiver, source, service } = await setup(() => ({ status: 400 }), {
+      store,
+      clock: { now: () => now },
+      deadLetterRetentionMs: 7 * day,
+    });
+    source.addInstance('i1', receiver.url, ['onMessage']);
+    source.message('i1', 1); // given up on at day 1000
+    await service.idle();
+    now += 5 * day;
+    source.message('i1', 2); // given up on at day 1005
+    await service.idle();
+    expect(await service.listDeadLetters('i1')).toHaveLength(2);
+
+    // At day 1010 only the first is past seven days.
+    now += 5 * day;
+    await service.stop();
+    await service.start();
+    await service.stop();
+    const left = await service.listDeadLetters('i1');
+    expect(left.map((d) => (d.payload.data as { id: string }).id)).toEqual(['m-i1-2']);
+
+    expect(await service.pruneDeadLetters(now)).toBe(1);
+    expect(await service.listDeadLetters('i1')).toEqual([]);
+    expect(() => createWebhooks(source, { store, deadLetterRetentionMs: 0 })).toThrow(ValidationError);
+  });
+
   it('refuses a schedule that is not a list of non-negative numbers', () => {
     expect(() => createWebhooks(new FakeSource(), { store: new MemoryStore(), schedule: [10, -1] })).toThrow(
       ValidationError,

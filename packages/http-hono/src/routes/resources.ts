@@ -50,6 +50,12 @@ interface ResourceSpec<I, R> {
   calls: Crud<I, R>;
 }
 
+/** "an intent", "a contact". */
+function a(noun: string): string {
+  const lower = noun.toLowerCase();
+  return `${/^[aeiou]/.test(lower) ? 'an' : 'a'} ${lower}`;
+}
+
 function crudRoutes<I, R>(ctx: RouteContext, spec: ResourceSpec<I, R>): void {
   const item = json(envelope(spec.shape, `${spec.one}Envelope`), `The ${spec.one.toLowerCase()}.`);
   const base = { tag: spec.tag, access: 'instance' as const, query: CredentialsQuery };
@@ -59,7 +65,7 @@ function crudRoutes<I, R>(ctx: RouteContext, spec: ResourceSpec<I, R>): void {
     ...base,
     method: 'post',
     path: spec.path,
-    summary: `Create a ${spec.one.toLowerCase()}`,
+    summary: `Create ${a(spec.one)}`,
     body: spec.create,
     responses: { 200: item },
     async handle({ c, instance, body }) {
@@ -88,7 +94,7 @@ function crudRoutes<I, R>(ctx: RouteContext, spec: ResourceSpec<I, R>): void {
     ...base,
     method: 'get',
     path: byId,
-    summary: `Get a ${spec.one.toLowerCase()}`,
+    summary: `Get ${a(spec.one)}`,
     params: ResourceIdParam,
     responses: { 200: item },
     async handle({ c, instance, params }) {
@@ -102,7 +108,7 @@ function crudRoutes<I, R>(ctx: RouteContext, spec: ResourceSpec<I, R>): void {
     ...base,
     method: 'put',
     path: byId,
-    summary: `Update a ${spec.one.toLowerCase()}`,
+    summary: `Update ${a(spec.one)}`,
     params: ResourceIdParam,
     body: spec.patch,
     responses: { 200: item },
@@ -117,7 +123,7 @@ function crudRoutes<I, R>(ctx: RouteContext, spec: ResourceSpec<I, R>): void {
     ...base,
     method: 'delete',
     path: byId,
-    summary: `Delete a ${spec.one.toLowerCase()}`,
+    summary: `Delete ${a(spec.one)}`,
     params: ResourceIdParam,
     responses: { 200: json(envelope(z.null(), `${spec.one}Deleted`), 'Deleted.') },
     async handle({ c, instance, params }) {

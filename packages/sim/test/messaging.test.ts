@@ -124,4 +124,10 @@ describe('messaging between real Baileys and simulated phones', () => {
     const result = await client.sock?.onWhatsApp('15550002222', '+15559999999');
     expect(result).toEqual([{ jid: bob.jid, exists: true }]);
   });
+
+  it('creates the recipient’s phone when Baileys messages a number first', { timeout: 30_000 }, async () => {
+    const sent = await client.sock?.sendMessage('15550004444@s.whatsapp.net', { text: 'are you there?' });
+    const dave = sim.phone('15550004444');
+    expect((await dave.waitForMessage((m) => m.id === sent?.key.id)).text).toBe('are you there?');
+  });
 });

@@ -53,6 +53,9 @@ describe('pairing real Baileys with the simulator', () => {
     const linked = await sim.phone('15550001111').enterPairingCode(code);
     await opened;
     expect(client.auth.creds.me?.id).toBe(linked.jid);
+    const bob = sim.phone('15550002222');
+    const sent = await client.sock?.sendMessage(bob.jid, { text: 'paired by code' });
+    expect((await bob.waitForMessage((m) => m.id === sent?.key.id)).text).toBe('paired by code');
     expect(sim.errors()).toEqual([]);
   });
 

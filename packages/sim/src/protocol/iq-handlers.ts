@@ -113,6 +113,23 @@ function deviceList(phone: SimPhone): BinaryNode {
   return node('devices', {}, [node('device-list', {}, devices)]);
 }
 
+/**
+ * A phone-number JID a client is about to message gets a simulated phone on demand, so tests
+ * can send first and look at the recipient's phone afterwards. Lookups (onWhatsApp) do not
+ * create phones.
+ */
+function phoneFor(world: World, jid: string, context: string | undefined): SimPhone | undefined {
+  const existing = world.findPhone(jid);
+  if (existing || context !== 'message' || !jid.endsWith('@s.whatsapp.net')) {
+    return existing;
+  }
+  try {
+    return world.phone(jid);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `usync`: device lists, LIDs and "is on WhatsApp" for the requested users. */
 function usync(world: World, _sender: Sender, iq: BinaryNode): BinaryNode {
   const request = child(iq, 'usync');
@@ -120,7 +137,7 @@ function usync(world: World, _sender: Sender, iq: BinaryNode): BinaryNode {
   const users = children(child(request, 'list'), 'user').map((user) => {
     const contact = bytes(user, 'contact')?.toString('utf8');
     const jid = user.attrs.jid ?? (contact ? `${contact.replace(/^\+/, '')}@s.whatsapp.net` : '');
-    const phone = world.findPhone(jid);
+    const phone = phoneFor(world, jid, request?.attrs.context);
     const content: BinaryNode[] = [];
     if (wanted.has('contact')) {
       content.push(node('contact', { type: phone ? 'in' : 'out' }));

@@ -81,6 +81,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   readonly id: string;
   readonly resources: ResourceStore;
   private current: InstanceRecord;
+  private snapshot: InstanceRecord | null = null;
   private driver: Driver | null = null;
   private lastQr: string | null = null;
   private user: { id: Jid; name: string } | null = null;
@@ -102,9 +103,18 @@ export class Instance extends EventEmitter<InstanceEvents> {
     this.log = deps.logger.child?.({ instance: this.id }) ?? deps.logger;
   }
 
-  /** A copy of the stored record (the reference's instance shape). */
+  /**
+   * The stored record (the reference's instance shape), as a frozen snapshot: it is shared between
+   * readers and replaced, never changed, when the instance changes.
+   */
   get record(): InstanceRecord {
-    return structuredClone(this.current);
+    this.snapshot ??= deepFreeze(structuredClone(this.current));
+    return this.snapshot;
+  }
+
+  /** The access token, for constant-time checks without copying the record. */
+  get accessToken(): string {
+    return this.current.settings.access_token;
   }
 
   get sessionId(): string {
@@ -632,6 +642,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
     });
     if (!next) throw new NotFoundError('instance', this.id);
     this.current = next;
+    this.snapshot = null;
     return { matched: true, modified };
   }
 
@@ -810,6 +821,14 @@ export class Instance extends EventEmitter<InstanceEvents> {
     this.log.warn({ err: { name: err.name, message: err.message }, source }, 'instance error');
     if (this.listenerCount('error') > 0) this.emit('error', { instanceId: this.id, error: err, source });
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 function pickBooleans<K extends string>(

@@ -214,7 +214,7 @@ export class BotManager extends EventEmitter<InstanceEvents> implements ManagerA
     const id = this.bySession.get(sessionId);
     const instance = id ? this.instances.get(id) : undefined;
     // Compare even when the session is unknown, so timing does not tell which half was wrong.
-    const expected = instance?.record.settings.access_token ?? randomToken();
+    const expected = instance?.accessToken ?? randomToken();
     const ok = timingSafeEqual(accessToken, expected);
     if (!instance) throw new NotFoundError('instance', 'for this session_id');
     if (!ok) throw new AuthError('invalid access_token for this session_id');

@@ -195,6 +195,20 @@ describe('BotManager', () => {
     expect(instance.record.__v).toBeGreaterThan(v);
   });
 
+  it('hands out frozen snapshots of the record, replaced on every change', async () => {
+    const { instance } = await connectedInstance();
+    const before = instance.record;
+    expect(instance.record).toBe(before);
+    expect(Object.isFrozen(before.settings.actions)).toBe(true);
+    expect(() => {
+      (before.settings as { bot_name: string }).bot_name = 'changed';
+    }).toThrow(TypeError);
+    await instance.updateGeneral({ bot_name: 'New' });
+    expect(instance.record).not.toBe(before);
+    expect(instance.record.settings.bot_name).toBe('New');
+    expect(before.settings.bot_name).not.toBe('New');
+  });
+
   it('runs the webhook URL check it is given', async () => {
     const { instance } = await connectedInstance({
       manager: {

@@ -1,4 +1,8 @@
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
 import { DriverError, type MediaSource, ValidationError } from '@wabot/core';
+import { isPrivateAddress, publicOnlyLookup } from './network-guard.js';
 
 export interface MediaFetchOptions {
   /** Largest download in bytes. Default 32 MiB. */
@@ -7,10 +11,13 @@ export interface MediaFetchOptions {
   timeoutMs?: number;
   /** Redirects followed (each target is checked again). Default 3. */
   maxRedirects?: number;
-  /** Refuse a URL (e.g. private addresses) by returning false. Called for the URL and every redirect. */
+  /**
+   * Let URLs reach loopback, private, link-local and reserved addresses. Default false, so a caller
+   * of the send API cannot make the server fetch from its own network.
+   */
+  allowPrivateNetworks?: boolean;
+  /** Refuse a URL by returning false. Called for the URL and every redirect. */
   allowUrl?: (url: URL) => boolean;
-  /** The fetch used; injectable for tests and for proxies. */
-  fetch?: typeof fetch;
 }
 
 export interface FetchedMedia {
@@ -21,8 +28,14 @@ export interface FetchedMedia {
 
 const DEFAULTS = { maxBytes: 32 * 1024 * 1024, timeoutMs: 30_000, maxRedirects: 3 };
 
-/** Checks a media URL before anything is fetched: http(s) only, no credentials in it. */
-export function parseMediaUrl(raw: string, allowUrl?: (url: URL) => boolean): URL {
+/**
+ * Checks a media URL before anything is fetched: http(s) only, no credentials in it, and (unless
+ * private networks are allowed) no literal private address.
+ */
+export function parseMediaUrl(
+  raw: string,
+  options: Pick<MediaFetchOptions, 'allowUrl' | 'allowPrivateNetworks'> = {},
+): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -35,53 +48,61 @@ export function parseMediaUrl(raw: string, allowUrl?: (url: URL) => boolean): UR
   if (url.username || url.password) {
     throw new ValidationError('must not carry credentials', 'media.url');
   }
-  if (allowUrl && !allowUrl(url)) throw new ValidationError('is not allowed', 'media.url');
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!options.allowPrivateNetworks && isIP(host) && isPrivateAddress(host)) {
+    throw new ValidationError('points to a private or reserved address', 'media.url');
+  }
+  if (options.allowUrl && !options.allowUrl(url)) throw new ValidationError('is not allowed', 'media.url');
   return url;
 }
 
 /**
  * Downloads media from a URL with a size limit and a timeout, following a few redirects by hand so
- * every hop is checked. Bytes beyond the limit are never buffered: the download is aborted.
+ * every hop is checked. Names are resolved at connect time and refused when they point to a private
+ * address. Bytes beyond the limit are never buffered: the download is aborted.
  */
 export async function fetchMedia(raw: string, options: MediaFetchOptions = {}): Promise<FetchedMedia> {
   const maxBytes = options.maxBytes ?? DEFAULTS.maxBytes;
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
-  const doFetch = options.fetch ?? fetch;
-  let url = parseMediaUrl(raw, options.allowUrl);
+  let url = parseMediaUrl(raw, options);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const failed = (err: unknown) => {
+    if (err instanceof DriverError || err instanceof ValidationError) return err;
+    if ((err as NodeJS.ErrnoException)?.code === 'EPRIVATEADDRESS') {
+      return new ValidationError('resolves to a private or reserved address', 'media.url');
+    }
+    const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : errText(err);
+    return fetchFailure(reason, err, true);
+  };
   try {
     for (let hop = 0; ; hop++) {
-      let res: Response;
-      try {
-        res = await doFetch(url, { redirect: 'manual', signal: controller.signal });
-      } catch (err) {
-        throw fetchFailure(
-          controller.signal.aborted ? `timed out after ${timeoutMs} ms` : errText(err),
-          err,
-          true,
-        );
-      }
-      if (res.status >= 300 && res.status < 400) {
-        await res.body?.cancel();
-        const location = res.headers.get('location');
-        if (!location) throw fetchFailure(`redirect ${res.status} without a location`, undefined, false);
+      const res = await get(url, options.allowPrivateNetworks === true, controller.signal).catch((err) => {
+        throw failed(err);
+      });
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400) {
+        res.resume();
+        const location = res.headers.location;
+        if (!location) throw fetchFailure(`redirect ${status} without a location`, undefined, false);
         if (hop >= maxRedirects) throw fetchFailure(`more than ${maxRedirects} redirects`, undefined, false);
-        url = parseMediaUrl(new URL(location, url).toString(), options.allowUrl);
+        url = parseMediaUrl(new URL(location, url).toString(), options);
         continue;
       }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw fetchFailure(`HTTP ${res.status}`, undefined, res.status >= 500 || res.status === 429);
+      if (status < 200 || status >= 300) {
+        res.resume();
+        throw fetchFailure(`HTTP ${status}`, undefined, status >= 500 || status === 429);
       }
-      const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+      const declared = Number(res.headers['content-length'] ?? Number.NaN);
       if (Number.isFinite(declared) && declared > maxBytes) {
-        await res.body?.cancel();
+        res.destroy();
         throw tooLarge(maxBytes);
       }
-      const data = await readLimited(res, maxBytes, controller, timeoutMs);
-      const contentType = res.headers.get('content-type')?.split(';')[0]?.trim() || undefined;
+      const data = await readLimited(res, maxBytes).catch((err) => {
+        throw failed(err);
+      });
+      const contentType = res.headers['content-type']?.split(';')[0]?.trim() || undefined;
       return { data, contentType };
     }
   } finally {
@@ -89,44 +110,39 @@ export async function fetchMedia(raw: string, options: MediaFetchOptions = {}): 
   }
 }
 
-async function readLimited(
-  res: Response,
-  maxBytes: number,
-  controller: AbortController,
-  timeoutMs: number,
-): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        controller.abort();
-        throw tooLarge(maxBytes);
-      }
-      chunks.push(value);
-    }
-  } catch (err) {
-    if (err instanceof DriverError) throw err;
-    throw fetchFailure(
-      controller.signal.aborted ? `timed out after ${timeoutMs} ms` : errText(err),
-      err,
-      true,
+function get(url: URL, allowPrivate: boolean, signal: AbortSignal): Promise<IncomingMessage> {
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      url,
+      {
+        method: 'GET',
+        signal,
+        headers: { accept: '*/*', 'user-agent': 'wabot' },
+        ...(allowPrivate ? {} : { lookup: publicOnlyLookup }),
+      },
+      resolve,
     );
-  } finally {
-    reader.releaseLock();
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function readLimited(res: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of res) {
+    const buf = chunk as Buffer;
+    total += buf.byteLength;
+    if (total > maxBytes) {
+      res.destroy();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(buf);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  if (!res.complete) throw new Error('connection closed before the body was complete');
+  const out = Buffer.concat(chunks, total);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /** Media bytes in hand, fetching them when the source is a URL. */

@@ -54,6 +54,8 @@ describe('media end to end against the protocol simulator', () => {
     driver = new BaileysDriver({
       waWebSocketUrl: sim.url,
       fetchAgent: sim.mediaAgent,
+      // the test's file server is on loopback
+      mediaFetch: { allowPrivateNetworks: true },
       socketConfig: { shouldSyncHistoryMessage: () => false, defaultQueryTimeoutMs: 10_000 },
     });
     await driver.connect(recordingContext(memoryAuthStore().auth, { emit: (e) => events.push(e) }).ctx);

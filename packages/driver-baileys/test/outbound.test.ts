@@ -36,7 +36,11 @@ let sock: FakeSocket;
 
 async function connected(options: ConstructorParameters<typeof BaileysDriver>[0] = {}) {
   const f = fakeFactory();
-  const d = new BaileysDriver({ ...options, socketFactory: f.factory });
+  const d = new BaileysDriver({
+    mediaFetch: { allowPrivateNetworks: true },
+    ...options,
+    socketFactory: f.factory,
+  });
   await d.connect(recordingContext(memoryAuthStore().auth).ctx);
   f.last.open();
   return { d, s: f.last };
@@ -166,11 +170,19 @@ describe('outbound media', () => {
     ).toBeInstanceOf(ValidationError);
     const missing = await failure(driver.send(PEER, { type: 'image', media: { url: `${base}/nope` } }));
     expect(missing).toBeInstanceOf(DriverError);
-    const { d, s } = await connected({ mediaFetch: { maxBytes: 4 } });
+    const { d, s } = await connected({ mediaFetch: { maxBytes: 4, allowPrivateNetworks: true } });
     expect(
       (await failure(d.send(PEER, { type: 'image', media: { url: `${base}/pic.jpg` } }))).message,
     ).toMatch(/larger than 4 bytes/);
     expect(sock.sendMessage).not.toHaveBeenCalled();
+    expect(s.sendMessage).not.toHaveBeenCalled();
+  });
+
+  it('refuses media URLs on private networks by default', async () => {
+    const { d, s } = await connected({ mediaFetch: {} });
+    const err = await failure(d.send(PEER, { type: 'image', media: { url: `${base}/pic.jpg` } }));
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toMatch(/private or reserved address/);
     expect(s.sendMessage).not.toHaveBeenCalled();
   });
 

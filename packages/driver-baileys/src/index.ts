@@ -1,4 +1,4 @@
-import type { DriverFactory } from '@wabot/core';
+import type { DriverFactory, DriverFactoryInput } from '@wabot/core';
 import { BaileysDriver, type BaileysDriverOptions } from './driver.js';
 
 export { CREDS_KEY, createStoreAuthState, type StoreAuthState, signalKeyName } from './auth-state.js';
@@ -13,11 +13,15 @@ export { SendGate, type SendGateOptions } from './send-gate.js';
 export { type BaileysSocket, buildSocketConfig, type SocketFactory, type SocketOptions } from './socket.js';
 
 /**
- * A core `DriverFactory` that gives every instance its own `BaileysDriver`.
+ * A core `DriverFactory` that gives every instance its own `BaileysDriver`. Options may be computed
+ * per instance, e.g. to give each one its own proxy.
  *
  * @example
  * const manager = new BotManager({ store, driver: baileysDriver({ browser: 'My Bot' }) });
+ * const proxied = baileysDriver(({ instanceId }) => ({ agent: proxyAgentFor(instanceId) }));
  */
-export function baileysDriver(options: BaileysDriverOptions = {}): DriverFactory {
-  return (input) => new BaileysDriver(options, input);
+export function baileysDriver(
+  options: BaileysDriverOptions | ((input: DriverFactoryInput) => BaileysDriverOptions) = {},
+): DriverFactory {
+  return (input) => new BaileysDriver(typeof options === 'function' ? options(input) : options, input);
 }

@@ -693,6 +693,24 @@ describe('options', () => {
     ]);
   });
 
+  it('baileysDriver() computes options per instance, e.g. a proxy agent each', async () => {
+    const f = fakeFactory();
+    const agents = new Map<string, Agent>();
+    const factory = baileysDriver(({ instanceId }) => {
+      const agent = new Agent();
+      agents.set(instanceId, agent);
+      return { agent, socketFactory: f.factory };
+    });
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    for (const instanceId of ['a', 'b']) {
+      const driver = factory({ instanceId, sessionId: `s-${instanceId}`, logger });
+      await driver.connect(recordingContext(memoryAuthStore(undefined, instanceId).auth).ctx);
+    }
+    expect(f.sockets.map((s) => s.config.agent)).toEqual([agents.get('a'), agents.get('b')]);
+    expect(agents.get('a')).not.toBe(agents.get('b'));
+    for (const a of agents.values()) a.destroy();
+  });
+
   it('baileysDriver() is a core DriverFactory making independent drivers', () => {
     const factory = baileysDriver({ browser: 'x' });
     const input = {

@@ -44,7 +44,7 @@ describe('wabot serve', () => {
     // Request logs carry the path only, never the query with the credentials.
     expect(output).toMatch(/"path":"\/whatsapp\/instance"/);
     expect(output).not.toContain('access_token=');
-  }, 30_000);
+  }, 60_000);
 
   test('keeps instances in the SQLite file of the data directory across restarts', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'wabot-data-'));
@@ -63,9 +63,9 @@ describe('wabot serve', () => {
     expect(list.map((r: { _id: string }) => r._id)).toEqual([created._id]);
     expect(second.output()).toContain(`sqlite://${dataDir}/wabot.db`);
     expect(await second.stop()).toBe(0);
-  }, 30_000);
+  }, 60_000);
 
-  test('help, unknown commands and bad settings exit with a message', { timeout: 30_000 }, () => {
+  test('help, unknown commands and bad settings exit with a message', { timeout: 60_000 }, () => {
     const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8', timeout: 10_000 });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: wabot serve');

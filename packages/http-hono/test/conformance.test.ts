@@ -47,7 +47,7 @@ function expectSent(data: Answer['body'], kind: string, jid = '2349048988056@s.w
 }
 
 function conformance(label: string, target: () => Target) {
-  describe.sequential(label, () => {
+  describe.sequential(label, { timeout: 20_000 }, () => {
     let call: Call;
     let token: string;
     let id = '';
@@ -567,10 +567,10 @@ describe('wabot serve --sim (spawned)', () => {
       // Scanned on request below, so the QR stays up for both scan formats (the CLI test covers auto-scan).
       WABOT_SIM_AUTOSCAN: 'off',
     });
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await server?.stop();
-  });
+  }, 20_000);
   const call = httpClient((path, init) => fetch(server.baseUrl + path, init));
   conformance('reference routes', () => ({
     call,

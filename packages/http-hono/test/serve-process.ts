@@ -17,8 +17,15 @@ export interface ServeProcess {
   dataDir: string;
 }
 
-/** Spawns `wabot serve` on a random 127.0.0.1 port and waits until it listens. */
-export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+/**
+ * Spawns `wabot serve` on a random 127.0.0.1 port and waits until it listens; kills it if it does not
+ * listen within `startMs`.
+ */
+export async function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  startMs = 45_000,
+): Promise<ServeProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the package first (npx turbo run build)`);
   const ownDir = env.WABOT_DATA_DIR === undefined;
   const dataDir = env.WABOT_DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'wabot-serve-')));
@@ -40,11 +47,19 @@ export async function startServe(args: string[], env: Record<string, string> = {
       const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"wabot API listening"/.exec(output);
       if (match?.[1]) {
         child.stdout?.off('data', onData);
+        clearTimeout(timer);
         resolve(match[1]);
       }
     };
     child.stdout?.on('data', onData);
-    exited.then((code) => reject(new Error(`wabot serve exited with ${code} before listening:\n${output}`)));
+    const timer: NodeJS.Timeout = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`wabot serve did not listen within ${startMs} ms:\n${output}`));
+    }, startMs);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`wabot serve exited with ${code} before listening:\n${output}`));
+    });
   });
 
   return {

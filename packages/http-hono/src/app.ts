@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { type Logger, type ManagerApi, silentLogger } from '@wabot/core';
+import { type Logger, MAX_MEDIA_BYTES, type ManagerApi, silentLogger } from '@wabot/core';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { AuthOptions } from './auth.js';
@@ -19,7 +19,7 @@ export interface AppOptions extends AuthOptions {
   webhooks?: WebhookControl;
   /** Simulated phones: mounts the /sim demo routes. */
   sim?: SimControl;
-  /** Largest accepted request body in bytes (uploads included). Default 16 MiB. */
+  /** Largest accepted request body in bytes (uploads included). Default: core's media limit (64 MiB) + 1 MiB. */
   maxBodyBytes?: number;
   /** Request and error logs. Never given tokens: paths are logged without their query. */
   logger?: Logger;
@@ -29,7 +29,8 @@ export interface AppOptions extends AuthOptions {
   corsOrigins?: string[] | '*';
 }
 
-const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+// Room for the largest media core accepts, plus the multipart framing and other fields.
+const DEFAULT_MAX_BODY = MAX_MEDIA_BYTES + 1024 * 1024;
 
 /**
  * The WAABOT-compatible HTTP API as a Hono app. Pure Web APIs: serve it with @hono/node-server

@@ -164,6 +164,16 @@ describe('request bodies', () => {
     expect(res.body).toEqual({ status: false, message: 'body: must be at most 1024 bytes', data: null });
   });
 
+  test('GET /whatsapp/instance?format=base64 adds the waiting QR as a data URL', async () => {
+    const q = await creds();
+    await call('POST', '/whatsapp/init', { query: q });
+    const res = await call('GET', '/whatsapp/instance', { query: { ...q, format: 'base64' } });
+    expect(res.body.data.instance_data.status).toBe('QR');
+    expect(res.body.data.instance_data.qrcode).toMatch(/^data:image\/png;base64,/);
+    const plain = await call('GET', '/whatsapp/instance', { query: q });
+    expect(plain.body.data.instance_data).not.toHaveProperty('qrcode');
+  });
+
   test('trailing slashes are accepted, as in the reference (/whatsapp/instance/?...)', async () => {
     const res = await call('GET', '/whatsapp/instance/', { query: await creds() });
     expect(res.status).toBe(200);

@@ -130,4 +130,20 @@ describe('messaging between real Baileys and simulated phones', () => {
     const dave = sim.phone('15550004444');
     expect((await dave.waitForMessage((m) => m.id === sent?.key.id)).text).toBe('are you there?');
   });
+
+  it('a phone that cannot decrypt a copy is reported and the others still get theirs', {
+    timeout: 30_000,
+  }, async () => {
+    const carol = sim.phone('15550003333');
+    const group = sim.group('Partly broken', [me, bob, carol]);
+    const first = await client.sock?.sendMessage(group.jid, { text: 'one' });
+    await carol.waitForMessage((m) => m.id === first?.key.id);
+    // Carol loses the sender key she was given; Baileys will not send it again.
+    (carol.peer as unknown as { senderKeys: Map<string, unknown> }).senderKeys.clear();
+
+    const second = await client.sock?.sendMessage(group.jid, { text: 'two' });
+    expect((await bob.waitForMessage((m) => m.id === second?.key.id)).text).toBe('two');
+    await expect.poll(() => sim.errors().length, { timeout: 5_000 }).toBe(1);
+    expect(carol.received().map((m) => m.text)).toEqual(['one']);
+  });
 });

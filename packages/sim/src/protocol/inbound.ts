@@ -3,7 +3,7 @@ import { decodeMessage } from './message-content.js';
 import { type CompanionDevice, lidAddress, type SimReceipt } from './model.js';
 import { bytes, child, children, node, unixNow } from './nodes.js';
 import type { SimPhone } from './phone.js';
-import type { EncryptedType } from './signal-peer.js';
+import type { EncryptedType, SignalAddress } from './signal-peer.js';
 import type { World } from './world.js';
 
 /** The logged-in client a stanza came from. */
@@ -19,6 +19,26 @@ function visibleContent(message: proto.Message): proto.IMessage | undefined {
   );
   const meaningful = fields.some(([key]) => key !== 'messageContextInfo');
   return meaningful ? (Object.fromEntries(fields) as proto.IMessage) : undefined;
+}
+
+/** Decrypts a pairwise copy at a phone, storing any sender key it distributes. */
+async function openPairwise(
+  recipient: SimPhone,
+  senderAddress: SignalAddress,
+  enc: BinaryNode,
+  ciphertext: Buffer,
+): Promise<proto.IMessage | undefined> {
+  const plain = await recipient.peer.decrypt(senderAddress, enc.attrs.type as EncryptedType, ciphertext);
+  const message = decodeMessage(plain);
+  const distribution = message.senderKeyDistributionMessage;
+  if (distribution?.groupId && distribution.axolotlSenderKeyDistributionMessage) {
+    await recipient.peer.processDistribution(
+      distribution.groupId,
+      senderAddress,
+      distribution.axolotlSenderKeyDistributionMessage,
+    );
+  }
+  return visibleContent(message);
 }
 
 /**
@@ -50,17 +70,10 @@ export async function handleClientMessage(world: World, sender: Sender, stanza: 
       continue;
     }
     const recipient = resolved.phone;
-    const plain = await recipient.peer.decrypt(senderAddress, enc.attrs.type as EncryptedType, ciphertext);
-    const message = decodeMessage(plain);
-    const distribution = message.senderKeyDistributionMessage;
-    if (distribution?.groupId && distribution.axolotlSenderKeyDistributionMessage) {
-      await recipient.peer.processDistribution(
-        distribution.groupId,
-        senderAddress,
-        distribution.axolotlSenderKeyDistributionMessage,
-      );
-    }
-    const content = visibleContent(message);
+    const content = await openPairwise(recipient, senderAddress, enc, ciphertext).catch((error) => {
+      world.reportError(error);
+      return undefined;
+    });
     if (!group && recipient !== sender.phone && content) {
       recipient.deliverLocal({ ...sender.phone.simMessage(id, sender.phone.jid, content, senderJid) });
       deliveredTo.add(recipient);
@@ -71,8 +84,13 @@ export async function handleClientMessage(world: World, sender: Sender, stanza: 
     const ciphertext = bytes(skmsg) ?? Buffer.alloc(0);
     for (const member of group.members) {
       if (member !== sender.phone) {
-        const plain = await member.peer.groupDecrypt(group.jid, senderAddress, ciphertext);
-        const content = visibleContent(decodeMessage(plain));
+        const content = await member.peer
+          .groupDecrypt(group.jid, senderAddress, ciphertext)
+          .then((plain) => visibleContent(decodeMessage(plain)))
+          .catch((error) => {
+            world.reportError(error);
+            return undefined;
+          });
         if (content) {
           member.deliverLocal(sender.phone.simMessage(id, group.jid, content, senderJid));
           deliveredTo.add(member);

@@ -59,9 +59,9 @@ export interface WaSim {
 export async function startWaSim(options: WaSimOptions = {}): Promise<WaSim> {
   const identity = createServerIdentity();
   const media = await MediaServer.start();
-  const world = new World(media);
-  const connections = new Set<ClientConnection>();
   const errors: unknown[] = [];
+  const world = new World(media, (error) => errors.push(error));
+  const connections = new Set<ClientConnection>();
   let responseDelay = options.responseDelayMs ?? 0;
 
   const wss = new WebSocketServer({ host: '127.0.0.1', port: options.port ?? 0 });

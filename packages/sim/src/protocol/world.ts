@@ -56,7 +56,11 @@ export class World {
   /** Which companion device sent a message id, so receipts can find their way back. */
   private readonly origins = new Map<string, CompanionDevice>();
 
-  constructor(readonly media: MediaServer) {}
+  constructor(
+    readonly media: MediaServer,
+    /** Where failures while handling clients are reported (see `WaSim.errors`). */
+    readonly reportError: (error: unknown) => void = () => {},
+  ) {}
 
   /** Returns the phone with this number, creating it on first use. */
   phone(number: string, options: PhoneOptions = {}): SimPhone {

@@ -91,6 +91,8 @@ export class BaileysDriver implements Driver {
   private pairingInFlight: Promise<string> | undefined;
   /** Bad-session closes since the last open. */
   private suspectCloses = 0;
+  /** Immediate restarts since the last open. */
+  private restartsSinceOpen = 0;
 
   constructor(options: BaileysDriverOptions = {}, input?: Pick<DriverFactoryInput, 'logger'>) {
     this.options = options;
@@ -113,6 +115,7 @@ export class BaileysDriver implements Driver {
     this.phase = 'running';
     this.backoff.reset();
     this.suspectCloses = 0;
+    this.restartsSinceOpen = 0;
     const failure = this.openSocket();
     if (failure) {
       this.stop(failure);
@@ -378,6 +381,7 @@ export class BaileysDriver implements Driver {
     this.backoff.reset();
     this.suspectCloses = 0;
     this.pairingPhone = undefined;
+    this.restartsSinceOpen = 0;
     const user = sock.user;
     this.emit({
       type: 'open',
@@ -391,7 +395,9 @@ export class BaileysDriver implements Driver {
     this.sock = undefined;
     this.gate.setClosed();
     const action = classifyClose(error);
-    if (action.kind === 'restart') {
+    // Restarts are immediate, but a server that keeps asking without the connection ever opening
+    // gets the backoff like any other drop.
+    if (action.kind === 'restart' && this.restartsSinceOpen++ < 2) {
       this.logger?.info({}, 'restart requested by the server; reconnecting now');
       this.reopen();
       return;
@@ -400,7 +406,7 @@ export class BaileysDriver implements Driver {
     const maxSuspect = this.options.reconnect?.maxBadSession ?? 3;
     if (action.kind === 'retry' && action.suspect) this.suspectCloses += 1;
     const retry =
-      action.kind === 'retry' && this.backoff.attempts < maxAttempts && this.suspectCloses <= maxSuspect;
+      action.kind !== 'stop' && this.backoff.attempts < maxAttempts && this.suspectCloses <= maxSuspect;
     if (retry) {
       const delay = this.backoff.next();
       this.logger?.info({ reason: action.reason, delay }, 'connection dropped; reconnecting');

@@ -156,6 +156,25 @@ describe('reconnect', () => {
     expect(events.map((e) => e.type)).toEqual(['qr', 'open']);
   });
 
+  it('falls back to backoff when the server keeps asking for restarts without opening', async () => {
+    const { driver, f, ctx, ofType } = setup({ reconnect: { initialMs: 1000, jitter: 0 } });
+    await driver.connect(ctx);
+    f.last.close(boom(DisconnectReason.restartRequired));
+    f.last.close(boom(DisconnectReason.restartRequired));
+    expect(f.sockets).toHaveLength(3);
+    f.last.close(boom(DisconnectReason.restartRequired));
+    expect(f.sockets).toHaveLength(3);
+    expect(ofType('close')).toEqual([
+      { type: 'close', reason: 'restartRequired', loggedOut: false, reconnecting: true },
+    ]);
+    vi.advanceTimersByTime(1000);
+    expect(f.sockets).toHaveLength(4);
+    // once open, the next restart is immediate again
+    f.last.open();
+    f.last.close(boom(DisconnectReason.restartRequired));
+    expect(f.sockets).toHaveLength(5);
+  });
+
   it('never reconnects after logged out, and removes the credentials', async () => {
     const { driver, f, ctx, store, ofType } = setup();
     await driver.connect(ctx);

@@ -24,3 +24,4 @@ export * from './send-queue.js';
 export * from './settings.js';
 export * from './store.js';
 export * from './types.js';
+export * from './webhook-admin.js';

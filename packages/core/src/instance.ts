@@ -58,6 +58,7 @@ import type {
   OutboundContent,
   SentMessage,
 } from './types.js';
+import type { WebhookAdmin, WebhookTimeRange } from './webhook-admin.js';
 
 export interface InstanceDeps {
   store: Store;
@@ -90,6 +91,7 @@ export class Instance extends EventEmitter<InstanceEvents> {
   private readonly recentSent = new Set<string>();
   private readonly queue: SendQueue;
   private readonly log: Logger;
+  private webhooks: WebhookAdmin | null = null;
 
   constructor(
     record: InstanceRecord,
@@ -785,6 +787,33 @@ export class Instance extends EventEmitter<InstanceEvents> {
       // Setting a URL is a request to deliver; clearing it stops delivery.
       if (url !== undefined) r.settings.actions.send_webhook = url !== null;
     });
+  }
+
+  // Webhooks: forwarded to the delivery service attached with `BotManager.useWebhooks`.
+
+  /** @internal Attached by the manager. */
+  useWebhooks(admin: WebhookAdmin): void {
+    this.webhooks = admin;
+  }
+
+  private requireWebhooks(): WebhookAdmin {
+    if (!this.webhooks) throw new StateError('webhook delivery is not enabled');
+    return this.webhooks;
+  }
+
+  /** The webhook URL, events, signing secret and request settings. */
+  webhookInfo(): Promise<unknown> {
+    return this.requireWebhooks().describe(this.id);
+  }
+
+  /** Events whose delivery was given up on, optionally within a time range. */
+  async listDeadLetters(range: WebhookTimeRange = {}): Promise<unknown[]> {
+    return this.requireWebhooks().listDeadLetters(this.id, range);
+  }
+
+  /** Queues dead letters for delivery again (all, by id, or by time range); resolves to how many. */
+  async replayDeadLetters(selection: WebhookTimeRange & { ids?: string[] } = {}): Promise<number> {
+    return this.requireWebhooks().replayDeadLetters(this.id, selection);
   }
 
   // Intents are cached for the bot engine; writes refresh the cache.

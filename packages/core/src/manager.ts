@@ -36,6 +36,7 @@ import {
 } from './settings.js';
 import { MemoryStore, Namespaces, type Store } from './store.js';
 import { type Clock, type Logger, type SentMessage, silentLogger, systemClock } from './types.js';
+import type { WebhookAdmin } from './webhook-admin.js';
 
 export interface BotManagerOptions {
   /** Creates the WhatsApp connection of each instance (BaileysDriver, SimDriver...). */
@@ -85,6 +86,7 @@ export class BotManager extends EventEmitter<InstanceEvents> implements ManagerA
   private readonly instances = new Map<string, Instance>();
   private readonly bySession = new Map<string, string>();
   private started: Promise<void> | null = null;
+  private webhooks: WebhookAdmin | null = null;
 
   constructor(private readonly options: BotManagerOptions) {
     super();
@@ -140,9 +142,20 @@ export class BotManager extends EventEmitter<InstanceEvents> implements ManagerA
         forward,
       );
     }
+    if (this.webhooks) instance.useWebhooks(this.webhooks);
     this.instances.set(record._id, instance);
     this.bySession.set(record.session_id, record._id);
     return instance;
+  }
+
+  /**
+   * Attaches the webhook delivery service, so instances can show their webhook and list or replay
+   * dead letters, and deleting an instance also forgets its pending events.
+   */
+  useWebhooks(admin: WebhookAdmin): this {
+    this.webhooks = admin;
+    for (const instance of this.instances.values()) instance.useWebhooks(admin);
+    return this;
   }
 
   /** Creates an instance for a user (not connected yet: call `init`). */
@@ -224,6 +237,7 @@ export class BotManager extends EventEmitter<InstanceEvents> implements ManagerA
   async deleteInstance(id: string): Promise<void> {
     const instance = this.instance(id);
     await instance.destroy();
+    await this.webhooks?.purge?.(id);
     await this.store.delete(Namespaces.instances, id);
     this.instances.delete(id);
     this.bySession.delete(instance.sessionId);

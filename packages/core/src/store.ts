@@ -54,6 +54,7 @@ export const Namespaces = {
   auth: 'auth',
   outbox: 'outbox',
   deadLetters: 'dead_letters',
+  webhookSecrets: 'webhook_secrets',
   menus: 'menus',
 } as const;
 

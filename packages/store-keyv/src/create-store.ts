@@ -1,9 +1,5 @@
 import { ValidationError } from '@wabot/core';
 import type { StoreBackend } from './backend.js';
-import { openMemoryBackend } from './backends/memory.js';
-import { openPostgresBackend } from './backends/postgres.js';
-import { openRedisBackend } from './backends/redis.js';
-import { openSqliteBackend } from './backends/sqlite.js';
 import { KeyvStore, type KeyvStoreOptions } from './keyv-store.js';
 
 export interface CreateStoreOptions extends KeyvStoreOptions {
@@ -57,19 +53,24 @@ async function openBackend(url: string, options: CreateStoreOptions): Promise<St
         if (!url.toLowerCase().startsWith('sqlite://') || file === '' || file.includes('?')) {
           throw refuse('expected sqlite://<file>');
         }
-        return openSqliteBackend(file, { table: options.table, busyTimeout: options.busyTimeout });
+        return (await import('./backends/sqlite.js')).openSqliteBackend(file, {
+          table: options.table,
+          busyTimeout: options.busyTimeout,
+        });
       }
       case 'memory':
         if (!/^memory:(\/\/)?$/i.test(url)) throw refuse('expected memory://');
-        return openMemoryBackend();
+        return (await import('./backends/memory.js')).openMemoryBackend();
       case 'redis':
       case 'rediss':
         assertParses(url, refuse);
-        return await openRedisBackend(url, { connectTimeout: options.connectTimeout });
+        return await (await import('./backends/redis.js')).openRedisBackend(url, {
+          connectTimeout: options.connectTimeout,
+        });
       case 'postgres':
       case 'postgresql':
         assertParses(url, refuse);
-        return await openPostgresBackend(url, {
+        return await (await import('./backends/postgres.js')).openPostgresBackend(url, {
           table: options.table,
           schema: options.schema,
           poolSize: options.poolSize,

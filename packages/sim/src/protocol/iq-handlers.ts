@@ -1,7 +1,7 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
 import type { Sender } from './inbound.js';
-import type { CompanionDevice } from './model.js';
 import { bytes, child, children, iqResult, node, readUIntBE, unixNow, writeUIntBE } from './nodes.js';
+import { takeBundle } from './outbound.js';
 import type { SimPhone } from './phone.js';
 import type { PreKeyBundle } from './signal-peer.js';
 import type { SimGroup, World } from './world.js';
@@ -60,15 +60,6 @@ function bundleNode(jid: string, bundle: PreKeyBundle): BinaryNode {
   return node('user', { jid }, content);
 }
 
-function companionBundle(device: CompanionDevice): PreKeyBundle {
-  const next = device.preKeys.entries().next().value;
-  if (!next) {
-    return device.bundle;
-  }
-  device.preKeys.delete(next[0]);
-  return { ...device.bundle, preKey: { keyId: next[0], publicKey: next[1] } };
-}
-
 /** `encrypt get <key>`: pre-key bundles for the requested devices. */
 function fetchKeys(world: World, _sender: Sender, iq: BinaryNode): BinaryNode {
   const users = children(child(iq, 'key'), 'user').map((user) => {
@@ -80,7 +71,7 @@ function fetchKeys(world: World, _sender: Sender, iq: BinaryNode): BinaryNode {
       return bundleNode(jid, resolved.phone.peer.issueBundle());
     }
     if (companion) {
-      return bundleNode(jid, companionBundle(companion));
+      return bundleNode(jid, takeBundle(companion));
     }
     return node('user', { jid }, [node('error', { code: '404', text: 'item-not-found' })]);
   });

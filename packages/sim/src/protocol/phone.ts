@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { NotFoundError, ValidationError } from '@wabot/core';
-import type { BinaryNode, proto } from '@whiskeysockets/baileys';
-import { decryptMedia, encryptMedia } from './media-crypto.js';
-import { encodeMessage, messageText, stanzaType } from './message-content.js';
-import { type CompanionDevice, lidAddress, type SimMessage, type SimReceipt } from './model.js';
-import { node, unixNow } from './nodes.js';
+import { NotFoundError } from '@wabot/core';
+import type { proto } from '@whiskeysockets/baileys';
+import { messageText } from './message-content.js';
+import type { CompanionDevice, SimMessage, SimReceipt } from './model.js';
+import { node } from './nodes.js';
+import { sendDirect, sendToGroup } from './outbound.js';
+import { downloadMedia, uploadMedia } from './phone-media.js';
 import { SignalPeer } from './signal-peer.js';
 import { waitFor } from './wait.js';
 import type { World } from './world.js';
@@ -42,7 +43,8 @@ export class SimPhone {
   private readonly inbox: SimMessage[] = [];
   private readonly receiptLog: SimReceipt[] = [];
   private readonly events = new EventEmitter();
-  private readonly senderKeySentTo = new Set<string>();
+  /** `group|device` pairs that already hold this phone's sender key. */
+  readonly senderKeysSent = new Set<string>();
 
   constructor(
     private readonly world: World,
@@ -123,25 +125,9 @@ export class SimPhone {
     const id = newMessageId();
     const group = this.world.findGroup(to);
     if (group) {
-      await this.sendToGroup(group.jid, group.members, content, id);
-      return id;
-    }
-    const target = this.world.requirePhone(to);
-    const attrs = { id, type: stanzaType(content), t: unixNow(), notify: this.name };
-    if (target !== this) {
-      target.deliverLocal(this.simMessage(id, this.jid, content));
-      for (const device of target.companions.values()) {
-        const enc = await this.encryptFor(target, device, content);
-        this.world.deliver(
-          device,
-          node('message', { ...attrs, from: this.jid, sender_lid: this.lidJid }, [enc]),
-        );
-      }
-    }
-    for (const device of this.companions.values()) {
-      const sent = { deviceSentMessage: { destinationJid: target.jid, message: content } };
-      const enc = await this.encryptFor(this, device, sent);
-      this.world.deliver(device, node('message', { ...attrs, from: this.jid, recipient: target.jid }, [enc]));
+      await sendToGroup(this.world, this, group, content, id);
+    } else {
+      await sendDirect(this.world, this, this.world.requirePhone(to), content, id);
     }
     return id;
   }
@@ -152,7 +138,7 @@ export class SimPhone {
     data: Uint8Array,
     options: { caption?: string; mimetype?: string } = {},
   ): Promise<string> {
-    const media = await this.uploadMedia(data, 'image');
+    const media = await uploadMedia(this.world.media, data, 'image');
     return this.sendMessage(to, {
       imageMessage: { ...media, mimetype: options.mimetype ?? 'image/jpeg', caption: options.caption },
     });
@@ -164,7 +150,7 @@ export class SimPhone {
     data: Uint8Array,
     options: { fileName: string; mimetype?: string; caption?: string },
   ): Promise<string> {
-    const media = await this.uploadMedia(data, 'document');
+    const media = await uploadMedia(this.world.media, data, 'document');
     return this.sendMessage(to, {
       documentMessage: {
         ...media,
@@ -179,29 +165,8 @@ export class SimPhone {
    * Downloads and decrypts the image or document of a received message, checking its MAC and
    * both SHA-256 hashes.
    */
-  async downloadMedia(message: SimMessage): Promise<Buffer> {
-    const image = message.message.imageMessage;
-    const document = message.message.documentMessage;
-    const ref = image ?? document;
-    const file = ref && this.world.media.get(ref.directPath ?? ref.url ?? '');
-    if (!ref || !file) {
-      throw new ValidationError(`message ${message.id} has no stored image or document`, 'message');
-    }
-    return decryptMedia(file, ref, image ? 'image' : 'document');
-  }
-
-  private async uploadMedia(data: Uint8Array, type: 'image' | 'document') {
-    const encrypted = await encryptMedia(data, type);
-    // No directPath: clients then download from `url`, which is plain HTTP on loopback.
-    const { httpUrl } = this.world.media.put(encrypted.file);
-    return {
-      url: httpUrl,
-      mediaKey: encrypted.mediaKey,
-      fileSha256: encrypted.fileSha256,
-      fileEncSha256: encrypted.fileEncSha256,
-      fileLength: encrypted.fileLength,
-      mediaKeyTimestamp: Math.floor(Date.now() / 1000),
-    };
+  downloadMedia(message: SimMessage): Promise<Buffer> {
+    return downloadMedia(this.world.media, message);
   }
 
   /** Marks a received message as read: the sender's devices get a read receipt. */
@@ -275,61 +240,5 @@ export class SimPhone {
       message,
       timestamp: Math.floor(Date.now() / 1000),
     };
-  }
-
-  /** Encrypts content from this phone's primary device to a companion device of `owner`. */
-  async encryptFor(owner: SimPhone, device: CompanionDevice, content: proto.IMessage): Promise<BinaryNode> {
-    const address = lidAddress(owner.lid, device.deviceId);
-    let bundle: Parameters<SignalPeer['encrypt']>[2];
-    if (!this.peer.hasSession(address)) {
-      const [preKeyId, preKey] = device.preKeys.entries().next().value ?? [];
-      if (preKeyId !== undefined && preKey) {
-        device.preKeys.delete(preKeyId);
-      }
-      bundle = {
-        ...device.bundle,
-        preKey: preKey && preKeyId !== undefined ? { keyId: preKeyId, publicKey: preKey } : undefined,
-      };
-    }
-    const { type, ciphertext } = await this.peer.encrypt(address, encodeMessage(content), bundle);
-    return node('enc', { v: '2', type }, ciphertext);
-  }
-
-  private async sendToGroup(
-    groupJid: string,
-    members: readonly SimPhone[],
-    content: proto.IMessage,
-    id: string,
-  ) {
-    const self = lidAddress(this.lid, 0);
-    const { ciphertext, distribution } = await this.peer.groupEncrypt(groupJid, self, encodeMessage(content));
-    const attrs = {
-      id,
-      from: groupJid,
-      participant: this.jid,
-      participant_lid: this.lidJid,
-      type: stanzaType(content),
-      t: unixNow(),
-      notify: this.name,
-      addressing_mode: 'pn',
-    };
-    const distributionMessage: proto.IMessage = {
-      senderKeyDistributionMessage: { groupId: groupJid, axolotlSenderKeyDistributionMessage: distribution },
-    };
-    for (const member of members) {
-      if (member !== this) {
-        member.deliverLocal({ ...this.simMessage(id, groupJid, content) });
-      }
-      for (const device of member.companions.values()) {
-        const encs: BinaryNode[] = [];
-        const key = `${groupJid}|${member.number}:${device.deviceId}`;
-        if (!this.senderKeySentTo.has(key)) {
-          encs.push(await this.encryptFor(member, device, distributionMessage));
-          this.senderKeySentTo.add(key);
-        }
-        encs.push(node('enc', { v: '2', type: 'skmsg' }, Buffer.from(ciphertext)));
-        this.world.deliver(device, node('message', attrs, encs));
-      }
-    }
   }
 }

@@ -1,6 +1,35 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Answer, type Call, httpClient, PNG_BYTES, setup, TOKEN_A, until } from './helpers.js';
 import { type ServeProcess, startServe } from './serve-process.js';
+
+/** A local webhook endpoint that records what it receives. */
+function webhookReceiver() {
+  const received: Array<{
+    headers: Record<string, string | string[] | undefined>;
+    body: { event?: string; instanceId?: string; data?: { text?: string } };
+  }> = [];
+  let server: Server | undefined;
+  return {
+    received,
+    url: () => `http://127.0.0.1:${(server?.address() as AddressInfo).port}/hook`,
+    start: () =>
+      new Promise<void>((resolve) => {
+        server = createServer((req, res) => {
+          let text = '';
+          req.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          req.on('end', () => {
+            received.push({ headers: req.headers, body: JSON.parse(text || '{}') });
+            res.writeHead(204).end();
+          });
+        }).listen(0, '127.0.0.1', () => resolve());
+      }),
+    stop: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  };
+}
 
 // Replays every curl of the reference (../shared/reference/waabot-api.txt) in order, with the
 // reference's own bodies and headers, and checks the status code, the envelope and the data shape.
@@ -13,6 +42,8 @@ interface Target {
   webhookUrl: string;
   /** Makes the simulated phone scan now. */
   scan: (instanceId: string, sessionId: string) => Promise<void>;
+  /** Checks what the webhook received after the inbound "hello", when the server delivers webhooks. */
+  afterInbound?: (instanceId: string) => Promise<void>;
 }
 
 const UPDATED = 'Whatsapp settings updated successfully!';
@@ -504,6 +535,7 @@ function conformance(label: string, target: () => Target) {
       });
       expect(reply.chatId).toBe('2348011112222@s.whatsapp.net');
       expect(reply.content).toEqual({ type: 'text', text: 'Hi there' });
+      await target().afterInbound?.(id);
 
       await call('POST', `/sim/${creds.session_id}/inbound`, {
         token,
@@ -559,7 +591,9 @@ describe('in-process (app.request)', () => {
 
 describe('wabot serve --sim (spawned)', () => {
   let server: ServeProcess;
+  const hook = webhookReceiver();
   beforeAll(async () => {
+    await hook.start();
     server = await startServe(['--sim'], {
       WABOT_API_TOKEN: TOKEN_A,
       WABOT_STORE_URL: 'memory://',
@@ -570,6 +604,7 @@ describe('wabot serve --sim (spawned)', () => {
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
+    await hook.stop();
   }, 20_000);
   const call = httpClient((path, init) => fetch(server.baseUrl + path, init));
   conformance('reference routes', () => ({
@@ -579,7 +614,15 @@ describe('wabot serve --sim (spawned)', () => {
       const res = await call('POST', `/sim/${sessionId}/scan`, { token: TOKEN_A });
       expect(res.body).toEqual({ status: true, message: 'QR scanned', data: null });
     },
-    // Nothing listens there; delivery failures are retried in the background and do not affect the API.
-    webhookUrl: 'http://127.0.0.1:9/hook',
+    webhookUrl: hook.url(),
+    afterInbound: async (instanceId) => {
+      // The signed onMessage event for "hello" reaches the webhook.
+      const delivery = await until(async () =>
+        hook.received.find((r) => r.body.event === 'onMessage' && r.body.data?.text === 'hello'),
+      );
+      expect(delivery.body.instanceId).toBe(instanceId);
+      expect(delivery.headers['webhook-id']).toBeTruthy();
+      expect(delivery.headers['webhook-signature']).toMatch(/^v1,/);
+    },
   }));
 });

@@ -13,7 +13,7 @@ function webhookReceiver() {
   let server: Server | undefined;
   return {
     received,
-    url: () => `http://127.0.0.1:${(server?.address() as AddressInfo).port}/hook`,
+    url: () => `http://127.0.0.1:${(server?.address() as AddressInfo | null)?.port}/hook`,
     start: () =>
       new Promise<void>((resolve) => {
         server = createServer((req, res) => {

@@ -111,7 +111,10 @@ describe('messaging between real Baileys and simulated phones', () => {
       expect(upsert.key.remoteJid).toBe(group.jid);
       expect(upsert.key.participant).toBe(carol.jid);
       expect(upsert.message?.conversation).toBe(text);
+      expect((await carol.waitForReceipt(id, 'delivery')).fromDevice).toBe('15550001111:1@s.whatsapp.net');
     }
+    const all = await client.sock?.groupFetchAllParticipating();
+    expect(Object.keys(all ?? {})).toEqual([group.jid]);
     const metadata = await client.sock?.groupMetadata(group.jid);
     expect(metadata?.subject).toBe('Project');
     expect(metadata?.participants.map((p) => p.id).sort()).toEqual([me.jid, bob.jid, carol.jid].sort());

@@ -4,6 +4,9 @@ import { answerIq } from '../src/protocol/iq-handlers.js';
 import { MediaServer } from '../src/protocol/media-server.js';
 import { World } from '../src/protocol/world.js';
 
+/** Child nodes of a node (empty when it has none). */
+const kids = (n: BinaryNode | undefined): BinaryNode[] => (Array.isArray(n?.content) ? n.content : []);
+
 const iq = (xmlns: string, type: string, content?: BinaryNode[]): BinaryNode => ({
   tag: 'iq',
   attrs: { id: 'q1', to: '@s.whatsapp.net', xmlns, type },
@@ -64,11 +67,10 @@ describe('iq answers', () => {
         ]),
       );
     const preKeyIds = [fetch(), fetch(), fetch()].map((answer) => {
-      const user = (answer.content as BinaryNode[])[0]?.content as BinaryNode[];
-      const keyNode = (user[0]?.content as BinaryNode[]).find((n) => n.tag === 'key');
-      return keyNode
-        ? Buffer.from((keyNode.content as BinaryNode[])[0]?.content as Uint8Array).readUIntBE(0, 3)
-        : undefined;
+      const user = kids(kids(answer)[0])[0];
+      const keyNode = kids(user).find((n) => n.tag === 'key');
+      const id = kids(keyNode)[0]?.content;
+      return id instanceof Uint8Array ? Buffer.from(id).readUIntBE(0, 3) : undefined;
     });
     expect(preKeyIds).toEqual([1, 2, undefined]);
   });
@@ -96,9 +98,8 @@ describe('iq answers', () => {
         },
       ]),
     );
-    const usync = (answer.content as BinaryNode[])[0];
-    const list = (usync?.content as BinaryNode[]).find((n) => n.tag === 'list');
-    const user = (list?.content as BinaryNode[])[0];
+    const list = kids(kids(answer)[0]).find((n) => n.tag === 'list');
+    const user = kids(list)[0];
     expect(user?.attrs.jid).toBe(me.phone.jid);
     expect(user?.content).toEqual([
       {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import https from 'node:https';
+import { ValidationError } from '@wabot/core';
 import { downloadMediaMessage } from '@whiskeysockets/baileys';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +72,24 @@ describe('media between real Baileys and simulated phones', () => {
 
     expect(got.message.documentMessage?.fileName).toBe('report.pdf');
     expect((await bob.downloadMedia(got)).equals(pdf)).toBe(true);
+  });
+
+  it('a voice note Baileys uploads is decrypted by the contact', { timeout: 30_000 }, async () => {
+    const audio = randomBytes(2_500);
+    const sent = await client.sock?.sendMessage(bob.jid, {
+      audio,
+      mimetype: 'audio/ogg; codecs=opus',
+      ptt: true,
+    });
+    const got = await bob.waitForMessage((m) => m.id === sent?.key.id);
+    expect(got.message.audioMessage?.ptt).toBe(true);
+    expect((await bob.downloadMedia(got)).equals(audio)).toBe(true);
+  });
+
+  it('downloadMedia refuses a message without media', { timeout: 30_000 }, async () => {
+    const id = await client.sock?.sendMessage(bob.jid, { text: 'no media here' });
+    const got = await bob.waitForMessage((m) => m.id === id?.key.id);
+    await expect(bob.downloadMedia(got)).rejects.toThrow(ValidationError);
   });
 
   it('an image a contact sends is downloaded and decrypted by Baileys', { timeout: 30_000 }, async () => {

@@ -18,16 +18,22 @@ export async function uploadMedia(media: MediaServer, data: Uint8Array, type: 'i
   };
 }
 
-/** Fetches the image or document of a message from the media server and decrypts it. */
+const MEDIA_FIELDS = [
+  ['imageMessage', 'image'],
+  ['videoMessage', 'video'],
+  ['audioMessage', 'audio'],
+  ['documentMessage', 'document'],
+  ['stickerMessage', 'sticker'],
+] as const;
+
+/** Fetches the media (image, video, audio, document or sticker) of a message and decrypts it. */
 export function downloadMedia(media: MediaServer, message: SimMessage): Promise<Buffer> {
-  const image = message.message.imageMessage;
-  const document = message.message.documentMessage;
-  const ref = image ?? document;
-  const file = ref && media.get(ref.directPath ?? ref.url ?? '');
-  if (!ref || !file) {
-    return Promise.reject(
-      new ValidationError(`message ${message.id} has no stored image or document`, 'message'),
-    );
+  for (const [field, type] of MEDIA_FIELDS) {
+    const ref = message.message[field];
+    const file = ref && media.get(ref.directPath ?? ref.url ?? '');
+    if (ref && file) {
+      return decryptMedia(file, ref, type);
+    }
   }
-  return decryptMedia(file, ref, image ? 'image' : 'document');
+  return Promise.reject(new ValidationError(`message ${message.id} has no stored media`, 'message'));
 }

@@ -162,8 +162,8 @@ export class SimPhone {
   }
 
   /**
-   * Downloads and decrypts the image or document of a received message, checking its MAC and
-   * both SHA-256 hashes.
+   * Downloads and decrypts the media (image, video, audio, document, sticker) of a received
+   * message, checking its MAC and both SHA-256 hashes.
    */
   downloadMedia(message: SimMessage): Promise<Buffer> {
     return downloadMedia(this.world.media, message);

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { BotManager, type DriverFactory, type ManagerApi, qrToTerminal, type Store } from '@wabot/core';
+import { BotManager, type DriverFactory, qrToTerminal, type Store } from '@wabot/core';
 import { SimHub } from '@wabot/core/testing';
 import { createStore, redactUrl } from '@wabot/store-keyv';
-import { createWebhooks, validateWebhookUrl, type WebhookSource } from '@wabot/webhook';
+import { createWebhooks, validateWebhookUrl } from '@wabot/webhook';
 import type { Logger as PinoLogger } from 'pino';
 import { createApp } from './app.js';
 import { type NodeServer, serveNode } from './node.js';
@@ -41,13 +41,13 @@ export async function startServer(
     await validateWebhookUrl(url, { allowPrivate: config.allowPrivateWebhooks });
   };
   const manager = new BotManager({ driver, store, logger, validateWebhookUrl: checkUrl });
-  // BotManager is a WebhookSource; eventemitter3's generic `on` signature does not unify with the
-  // structural one, hence the cast.
-  const webhooks = createWebhooks(manager as unknown as WebhookSource, {
+  const webhooks = createWebhooks(manager, {
     store,
     allowPrivate: config.allowPrivateWebhooks,
     logger: logger.child({ module: 'webhook' }),
   });
+  // Deleting an instance now also drops its pending webhook events and signing secret.
+  manager.useWebhooks(webhooks);
 
   manager.on('qr', ({ instanceId, qr }) => {
     qrToTerminal(qr).then(
@@ -65,19 +65,7 @@ export async function startServer(
   await webhooks.start();
   await manager.start();
 
-  // Deleting an instance also drops its pending webhook events and signing secret.
-  const deleteInstance = async (id: string) => {
-    await manager.deleteInstance(id);
-    await webhooks.purge(id);
-  };
-  const api: ManagerApi = new Proxy(manager, {
-    get(target, prop) {
-      if (prop === 'deleteInstance') return deleteInstance;
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  const app = createApp(api, {
+  const app = createApp(manager, {
     tokens: config.tokens,
     logger: logger.child({ module: 'http' }),
     version,

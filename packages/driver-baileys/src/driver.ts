@@ -16,6 +16,7 @@ import {
   type BaileysEventMap,
   downloadMediaMessage,
   generateWAMessageFromContent,
+  type WAMediaUploadFunction,
   type WAMessage,
 } from '@whiskeysockets/baileys';
 import { createStoreAuthState, type StoreAuthState } from './auth-state.js';
@@ -28,7 +29,7 @@ import {
 } from './inbound.js';
 import { type ILogger, type PinoLike, toBaileysLogger } from './logger.js';
 import type { MediaFetchOptions } from './media-fetch.js';
-import { type OutboundPlan, toOutboundPlan, toSentMessage } from './outbound.js';
+import { type OutboundPlan, toOutboundPlan, toSentMessage, withUploadedHeader } from './outbound.js';
 import { Backoff, type BackoffOptions, classifyClose } from './reconnect.js';
 import { SendGate, type SendGateOptions } from './send-gate.js';
 import {
@@ -126,15 +127,15 @@ export class BaileysDriver implements Driver {
   async send(chatId: Jid, content: OutboundContent): Promise<SentMessage> {
     const jid = normaliseChatId(chatId);
     this.assertRunning();
+    // Validate and fetch before waiting, so bad input fails at once even while disconnected.
+    const plan = await toOutboundPlan(content, {
+      mediaFetch: this.options.mediaFetch,
+      linkPreviews: this.options.linkPreviews,
+    });
+    this.assertRunning();
     await this.gate.whenOpen();
     const sock = this.sock;
     if (!sock) throw new DriverError('connection dropped before the send', { transient: true });
-    const plan = await toOutboundPlan(content, {
-      upload: (path, opts) => sock.waUploadToServer(path, opts),
-      mediaFetch: this.options.mediaFetch,
-      linkPreviews: this.options.linkPreviews,
-      logger: this.logger,
-    });
     let sent: WAMessage | undefined;
     try {
       sent = await this.deliver(sock, jid, plan);
@@ -149,7 +150,9 @@ export class BaileysDriver implements Driver {
     if (plan.kind === 'content') return sock.sendMessage(jid, plan.content);
     const userJid = sock.user?.id;
     if (!userJid) throw new DriverError('not logged in', { transient: true });
-    const msg = generateWAMessageFromContent(jid, plan.message, { userJid });
+    const upload: WAMediaUploadFunction = (path, opts) => sock.waUploadToServer(path, opts);
+    const message = await withUploadedHeader(plan, upload, this.logger);
+    const msg = generateWAMessageFromContent(jid, message, { userJid });
     await sock.relayMessage(jid, msg.message ?? {}, {
       messageId: msg.key.id ?? undefined,
       additionalNodes: plan.additionalNodes,

@@ -19,23 +19,31 @@ import {
 import type { ILogger } from './logger.js';
 import { type MediaFetchOptions, resolveMedia } from './media-fetch.js';
 
-/** How one outbound message goes out: through `sendMessage`, or relayed as a ready proto message. */
+/** Media for the header of an interactive message; uploaded once a socket is at hand. */
+export interface HeaderMedia {
+  type: 'image' | 'video' | 'document';
+  data: Buffer;
+  mimetype?: string;
+}
+
+/**
+ * How one outbound message goes out: through `sendMessage`, or relayed as a ready proto message
+ * (after `withUploadedHeader` when it has header media).
+ */
 export type OutboundPlan =
   | { kind: 'content'; content: AnyMessageContent }
-  | { kind: 'relay'; message: proto.IMessage; additionalNodes: BinaryNode[] };
+  | { kind: 'relay'; message: proto.IMessage; additionalNodes: BinaryNode[]; headerMedia?: HeaderMedia };
 
 export interface OutboundDeps {
   mediaFetch?: MediaFetchOptions;
-  /** Uploads media for interactive headers (the socket's `waUploadToServer`). */
-  upload: WAMediaUploadFunction;
-  logger?: ILogger;
   /** Let Baileys fetch link previews for URLs in text. Off by default: it makes outbound requests. */
   linkPreviews?: boolean;
 }
 
 /**
- * Maps a core `OutboundContent` to what Baileys sends. Media from URLs is fetched here (with limits)
- * so Baileys never fetches a caller-supplied URL itself.
+ * Maps a core `OutboundContent` to what Baileys sends, validating it first. Needs no connection, so
+ * bad input fails at once. Media from URLs is fetched here (with limits) so Baileys never fetches a
+ * caller-supplied URL itself.
  * Buttons and lists go out as native-flow interactive messages; whether a phone renders them is
  * WhatsApp's decision (the core's text fallback covers accounts where it does not).
  */
@@ -120,13 +128,17 @@ export async function toOutboundPlan(content: OutboundContent, deps: OutboundDep
     case 'buttons': {
       requireText(content.text, 'text');
       if (content.buttons.length === 0) throw new ValidationError('needs at least one button', 'buttons');
-      const header = content.media ? await mediaHeader(content.media, deps) : undefined;
-      return relayInteractive({
-        header,
+      const plan = relayInteractive({
         body: { text: content.text },
         footer: content.footer ? { text: content.footer } : undefined,
         nativeFlowMessage: { buttons: content.buttons.map(nativeButton), messageParamsJson: '' },
       });
+      if (content.media) {
+        const bytes = await bytesOf(content.media.media, deps);
+        const mimetype = content.media.mimetype ?? bytes.type;
+        plan.headerMedia = withDefined({ type: content.media.type, data: bytes.data, mimetype });
+      }
+      return plan;
     }
     case 'list': {
       requireText(content.text, 'text');
@@ -207,7 +219,9 @@ export const NATIVE_FLOW_BIZ_NODE: BinaryNode = {
   ],
 };
 
-function relayInteractive(interactive: proto.Message.IInteractiveMessage): OutboundPlan {
+function relayInteractive(
+  interactive: proto.Message.IInteractiveMessage,
+): Extract<OutboundPlan, { kind: 'relay' }> {
   return {
     kind: 'relay',
     message: { interactiveMessage: withDefined(interactive) },
@@ -215,28 +229,35 @@ function relayInteractive(interactive: proto.Message.IInteractiveMessage): Outbo
   };
 }
 
-async function mediaHeader(
-  media: NonNullable<Extract<OutboundContent, { type: 'buttons' }>['media']>,
-  deps: OutboundDeps,
-): Promise<proto.Message.InteractiveMessage.IHeader> {
-  const bytes = await bytesOf(media.media, deps);
-  const mimetype = media.mimetype ?? bytes.type;
-  const options = { upload: deps.upload, logger: deps.logger };
+/** Uploads a relay plan's header media and returns the message to relay, header included. */
+export async function withUploadedHeader(
+  plan: Extract<OutboundPlan, { kind: 'relay' }>,
+  upload: WAMediaUploadFunction,
+  logger?: ILogger,
+): Promise<proto.IMessage> {
+  const media = plan.headerMedia;
+  if (!media) return plan.message;
+  const options = { upload, logger };
   const prepared =
     media.type === 'image'
-      ? await prepareWAMessageMedia(withDefined({ image: bytes.data, mimetype }), options)
+      ? await prepareWAMessageMedia(withDefined({ image: media.data, mimetype: media.mimetype }), options)
       : media.type === 'video'
-        ? await prepareWAMessageMedia(withDefined({ video: bytes.data, mimetype }), options)
+        ? await prepareWAMessageMedia(withDefined({ video: media.data, mimetype: media.mimetype }), options)
         : await prepareWAMessageMedia(
-            { document: bytes.data, mimetype: mimetype ?? 'application/octet-stream', fileName: 'file' },
+            {
+              document: media.data,
+              mimetype: media.mimetype ?? 'application/octet-stream',
+              fileName: 'file',
+            },
             options,
           );
-  return {
+  const header: proto.Message.InteractiveMessage.IHeader = withDefined({
     hasMediaAttachment: true,
     imageMessage: prepared.imageMessage ?? undefined,
     videoMessage: prepared.videoMessage ?? undefined,
     documentMessage: prepared.documentMessage ?? undefined,
-  };
+  });
+  return { ...plan.message, interactiveMessage: { ...plan.message.interactiveMessage, header } };
 }
 
 async function bytesOf(source: MediaSource, deps: OutboundDeps): Promise<{ data: Buffer; type?: string }> {

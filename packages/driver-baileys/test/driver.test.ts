@@ -330,6 +330,7 @@ describe('sending across drops', () => {
     const { driver, f, ctx } = setup({ sendQueue: { waitTimeoutMs: 5000 } });
     await driver.connect(ctx);
     const pending = failure(driver.send(PEER, { type: 'text', text: 'late' }));
+    await settle();
     vi.advanceTimersByTime(5000);
     const err = (await pending) as DriverError;
     expect(err).toBeInstanceOf(DriverError);
@@ -354,8 +355,40 @@ describe('sending across drops', () => {
     const { driver, ctx } = setup();
     await driver.connect(ctx);
     const pending = failure(driver.send(PEER, { type: 'text', text: 'x' }));
+    await settle();
+    // a send still being prepared when the driver closes must not start waiting afterwards
+    const late = failure(driver.send(PEER, { type: 'text', text: 'y' }));
     await driver.close();
     expect(await pending).toBeInstanceOf(DriverError);
+    expect(await late).toBeInstanceOf(StateError);
+  });
+
+  it('rejects bad input at once, even while disconnected', async () => {
+    const { driver, f, ctx } = setup();
+    await driver.connect(ctx);
+    const err = await failure(driver.send(PEER, { type: 'location', lat: 500, lng: 0 }));
+    expect(err).toBeInstanceOf(ValidationError);
+    f.last.open();
+    await settle();
+    expect(f.last.sendMessage).not.toHaveBeenCalled();
+  });
+
+  it('maps a failing header upload to a DriverError', async () => {
+    const { driver, f, ctx } = setup();
+    await driver.connect(ctx);
+    f.last.open();
+    f.last.waUploadToServer.mockRejectedValueOnce(boom(408, 'upload timed out'));
+    const err = (await failure(
+      driver.send(PEER, {
+        type: 'buttons',
+        text: 't',
+        buttons: [{ type: 'replyButton', title: 'a', id: 'a' }],
+        media: { type: 'image', media: { data: new Uint8Array([1, 2, 3]) } },
+      }),
+    )) as DriverError;
+    expect(err).toBeInstanceOf(DriverError);
+    expect(err.transient).toBe(true);
+    expect(f.last.relayMessage).not.toHaveBeenCalled();
   });
 
   it('refuses sends before connect', async () => {

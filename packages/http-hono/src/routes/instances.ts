@@ -5,15 +5,10 @@ import type { RouteContext } from '../route.js';
 import { defineRoute } from '../route.js';
 import { CredentialsQuery, id } from '../schemas/fields.js';
 import { InitBody, InstanceIdParam, InstanceQuery, PairingBody, ScanQuery } from '../schemas/requests.js';
-import { envelope, InstanceStatusResult, InstanceView } from '../schemas/responses.js';
+import { envelope, InstanceStatusResult, InstanceView, json } from '../schemas/responses.js';
 import { instanceStatus, instanceView } from '../views.js';
 import type { WebhookControl } from '../webhook-control.js';
 import { checkWebhookUrl } from '../webhook-control.js';
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const TAG = 'Instances';
 

@@ -17,16 +17,11 @@ import {
   SendTextBody,
   VideoBody,
 } from '../schemas/requests.js';
-import { CompositeResult, envelope, SentMessage } from '../schemas/responses.js';
+import { CompositeResult, envelope, json, SentMessage } from '../schemas/responses.js';
 import { legacySendId } from '../views.js';
 
 const SENT = 'Message sent successfully';
 const TAG = 'Messages';
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const sentResponse = { 200: json(envelope(SentMessage, 'MessageSent'), 'The message as sent.') };
 
 async function bytesOf(file: File): Promise<Uint8Array> {

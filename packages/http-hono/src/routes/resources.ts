@@ -21,13 +21,8 @@ import {
   IntentPatchBody,
   ResourceIdParam,
 } from '../schemas/requests.js';
-import { Attachment, Contact, ContactGroup, envelope, Intent } from '../schemas/responses.js';
+import { Attachment, Contact, ContactGroup, envelope, Intent, json } from '../schemas/responses.js';
 import { withoutCredentials } from '../views.js';
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 /** The manager calls behind one REST resource, scoped to an instance. */
 interface Crud<I, R> {

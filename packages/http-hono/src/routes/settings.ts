@@ -14,14 +14,9 @@ import {
   ReplayBody,
   WebhookBody,
 } from '../schemas/requests.js';
-import { DeadLetter, envelope, UpdateResult, WebhookDescription } from '../schemas/responses.js';
+import { DeadLetter, envelope, json, UpdateResult, WebhookDescription } from '../schemas/responses.js';
 import { withoutCredentials } from '../views.js';
 import { checkWebhookUrl, type WebhookControl } from '../webhook-control.js';
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const UPDATED = 'Whatsapp settings updated successfully!';
 const updated = json(envelope(UpdateResult, 'SettingsUpdated'), 'What the update matched and changed.');

@@ -4,7 +4,7 @@ import { ok } from '../envelope.js';
 import type { RouteContext } from '../route.js';
 import { defineRoute } from '../route.js';
 import { SessionParam, SimInboundBody } from '../schemas/requests.js';
-import { envelope } from '../schemas/responses.js';
+import { envelope, json } from '../schemas/responses.js';
 
 /** A message the simulated phone receives, as POST /sim/{session_id}/inbound takes it. */
 export interface SimInbound {
@@ -25,11 +25,6 @@ export interface SimControl {
   /** The phone scans the QR shown now. */
   scan(instanceId: string): Promise<void>;
 }
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 /** Demo-mode routes that drive the simulated phone (bearer token of the instance's owner). */
 export function simRoutes(ctx: RouteContext, sim: SimControl): void {

@@ -3,6 +3,11 @@ import type { ZodType } from 'zod';
 
 // Response shapes, for the OpenAPI document. They follow the reference's examples.
 
+/** An OpenAPI response with a JSON body. */
+export function json(schema: ZodType, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
 /** The `{status, message, data}` envelope around `data`. */
 export function envelope(data: ZodType, name: string) {
   return z.object({ status: z.literal(true), message: z.string(), data }).openapi(name);

@@ -288,7 +288,16 @@ describe('OpenAPI document and docs page', () => {
     ]);
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     const image = doc.paths['/whatsapp/message/image'].post.requestBody.content['multipart/form-data'].schema;
-    expect(image.$ref ?? image).toBeTruthy();
+    expect(image.$ref).toBe('#/components/schemas/ImageMessage');
+    expect(doc.components.schemas.ImageMessage.properties.file).toEqual({ type: 'string', format: 'binary' });
+    // Every reference resolves, and every operation answers with a documented error shape.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/(\w+)\/(\w+)"/g)];
+    expect(refs.length).toBeGreaterThan(50);
+    for (const [, kind, name] of refs)
+      expect(doc.components[kind as string], `${kind}/${name}`).toHaveProperty(name as string);
+    for (const ops of Object.values(doc.paths as Record<string, Record<string, { responses: object }>>)) {
+      for (const op of Object.values(ops)) expect(op.responses).toHaveProperty('400');
+    }
   });
 
   test('/docs loads the document and needs nothing from another host', async () => {

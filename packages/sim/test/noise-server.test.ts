@@ -1,3 +1,4 @@
+import { StateError } from '@wabot/core';
 import {
   type BinaryNode,
   Curve,
@@ -114,6 +115,20 @@ describe('noise handshake against Baileys’ own initiator', () => {
     expect(Buffer.from(WA_CERT_DETAILS.PUBLIC_KEY).equals(identity.rootKeyPair.public)).toBe(true);
     handle.restore();
     expect(Buffer.from(WA_CERT_DETAILS.PUBLIC_KEY).equals(original)).toBe(true);
+  });
+
+  it('trustSimulator refuses to run in production unless explicitly allowed', { timeout: 30_000 }, () => {
+    const original = Buffer.from(WA_CERT_DETAILS.PUBLIC_KEY);
+    const identity = createServerIdentity();
+    const previousEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(() => trustSimulator({ rootPublicKey: identity.rootKeyPair.public })).toThrow(StateError);
+      expect(Buffer.from(WA_CERT_DETAILS.PUBLIC_KEY).equals(original)).toBe(true);
+      trustSimulator({ rootPublicKey: identity.rootKeyPair.public }, { allowInProduction: true }).restore();
+    } finally {
+      process.env.NODE_ENV = previousEnv;
+    }
   });
 
   it('rejects a client finish that was not encrypted for this handshake', { timeout: 30_000 }, () => {

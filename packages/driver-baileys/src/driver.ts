@@ -21,6 +21,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { createStoreAuthState, type StoreAuthState } from './auth-state.js';
 import { toDriverError } from './errors.js';
+import { normaliseChatId, normalisePhone } from './ids.js';
 import {
   statusChangeFromOwnMessage,
   statusChangesFromReceipts,
@@ -30,6 +31,7 @@ import {
 import { type ILogger, type PinoLike, toBaileysLogger } from './logger.js';
 import type { MediaFetchOptions } from './media-fetch.js';
 import { type OutboundPlan, toOutboundPlan, toSentMessage, withUploadedHeader } from './outbound.js';
+import { PairingCodes } from './pairing.js';
 import { Backoff, type BackoffOptions, classifyClose } from './reconnect.js';
 import { SendGate, type SendGateOptions } from './send-gate.js';
 import {
@@ -85,11 +87,7 @@ export class BaileysDriver implements Driver {
   private generation = 0;
   private phase: Phase = 'idle';
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The current socket has finished the handshake (it showed a QR), so a pairing code may be asked for. */
-  private readyForPairing = false;
-  private readyWaiters: Array<() => void> = [];
-  private pairingPhone: string | undefined;
-  private pairingInFlight: Promise<string> | undefined;
+  private readonly pairing: PairingCodes;
   /** Bad-session closes since the last open. */
   private suspectCloses = 0;
   /** Immediate restarts since the last open. */
@@ -100,13 +98,14 @@ export class BaileysDriver implements Driver {
     this.factory = options.socketFactory ?? defaultSocketFactory;
     this.backoff = new Backoff(options.reconnect);
     this.gate = new SendGate(options.sendQueue);
+    this.pairing = new PairingCodes(options.pairingTimeoutMs ?? 30_000);
     this.fallbackLogger = input?.logger;
   }
 
   async connect(ctx: DriverContext): Promise<void> {
     if (this.phase === 'running') throw new StateError('driver is already connected or connecting');
     this.ctx = ctx;
-    this.pairingPhone = ctx.pairingPhone ? normalisePhone(ctx.pairingPhone) : undefined;
+    this.pairing.phone = ctx.pairingPhone ? normalisePhone(ctx.pairingPhone) : undefined;
     const base = this.options.logger ?? this.fallbackLogger ?? ctx.logger;
     this.logger = toBaileysLogger(base, this.options.logLevel).child({
       class: 'baileys',
@@ -164,8 +163,8 @@ export class BaileysDriver implements Driver {
     const digits = normalisePhone(phone);
     this.assertRunning();
     if (this.gate.isOpen) throw new StateError('already logged in; log out before pairing again');
-    this.pairingPhone = digits;
-    await this.waitReadyForPairing();
+    this.pairing.phone = digits;
+    await this.pairing.waitReady();
     return this.askPairingCode(digits);
   }
 
@@ -244,7 +243,7 @@ export class BaileysDriver implements Driver {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.gate.rejectAll(reason);
-    this.readyForPairing = false;
+    this.pairing.reset();
   }
 
   private async forgetCredentials(): Promise<void> {
@@ -265,8 +264,7 @@ export class BaileysDriver implements Driver {
     const logger = this.logger;
     if (!ctx || !auth || !logger || this.phase !== 'running') return undefined;
     const gen = ++this.generation;
-    this.readyForPairing = false;
-    this.pairingInFlight = undefined;
+    this.pairing.reset();
     let sock: BaileysSocket;
     try {
       sock = this.factory(buildSocketConfig(this.options, auth.state, logger));
@@ -325,65 +323,40 @@ export class BaileysDriver implements Driver {
   }
 
   private onQr(qr: string): void {
-    this.readyForPairing = true;
-    const waiting = this.readyWaiters.splice(0);
-    for (const wake of waiting) wake();
-    if (!this.pairingPhone) {
+    const callerWaiting = this.pairing.markReady();
+    const phone = this.pairing.phone;
+    if (!phone) {
       this.emit({ type: 'qr', qr });
       return;
     }
     // With a pairing phone the QR is not shown; the first one tells us the socket can ask for a code.
     // When a caller of requestPairingCode is waiting, it asks and gets the code itself.
-    if (waiting.length === 0 && !this.pairingInFlight) {
-      const gen = this.generation;
-      this.askPairingCode(this.pairingPhone).then(
-        (code) => {
-          if (gen === this.generation) this.emit({ type: 'pairing-code', code });
-        },
-        (err: unknown) => {
-          this.logger?.warn({ err: errorText(err) }, 'pairing code request failed');
-        },
-      );
-    }
+    if (callerWaiting || this.pairing.asked) return;
+    const gen = this.generation;
+    this.askPairingCode(phone).then(
+      (code) => {
+        if (gen === this.generation) this.emit({ type: 'pairing-code', code });
+      },
+      (err: unknown) => {
+        this.logger?.warn({ err: errorText(err) }, 'pairing code request failed');
+      },
+    );
   }
 
   private askPairingCode(phone: string): Promise<string> {
     const sock = this.sock;
     if (!sock) return Promise.reject(new DriverError('not connected', { transient: true }));
-    if (this.pairingInFlight) return this.pairingInFlight;
-    const request = sock.requestPairingCode(phone).then(
-      (code) => code,
-      (err: unknown) => {
-        if (this.pairingInFlight === request) this.pairingInFlight = undefined;
+    return this.pairing.ask(() =>
+      sock.requestPairingCode(phone).catch((err: unknown) => {
         throw toDriverError(err, 'pairing code request');
-      },
+      }),
     );
-    this.pairingInFlight = request;
-    return request;
-  }
-
-  private waitReadyForPairing(): Promise<void> {
-    if (this.readyForPairing) return Promise.resolve();
-    const timeoutMs = this.options.pairingTimeoutMs ?? 30_000;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== wake);
-        reject(
-          new DriverError(`connection not ready for pairing within ${timeoutMs} ms`, { transient: true }),
-        );
-      }, timeoutMs);
-      const wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.readyWaiters.push(wake);
-    });
   }
 
   private onOpen(sock: BaileysSocket): void {
     this.backoff.reset();
     this.suspectCloses = 0;
-    this.pairingPhone = undefined;
+    this.pairing.phone = undefined;
     this.restartsSinceOpen = 0;
     const user = sock.user;
     this.emit({
@@ -435,23 +408,6 @@ export class BaileysDriver implements Driver {
   private emit(event: DriverEvent): void {
     this.ctx?.emit(event);
   }
-}
-
-/** Accepts a full jid, or bare digits for a person. */
-function normaliseChatId(chatId: string): Jid {
-  const id = typeof chatId === 'string' ? chatId.trim() : '';
-  if (/^\d{5,20}$/.test(id)) return `${id}@s.whatsapp.net`;
-  if (!/^[^@\s]+@[a-z.]+$/.test(id))
-    throw new ValidationError('must be a WhatsApp id like 15550001111@s.whatsapp.net', 'chatId');
-  return id;
-}
-
-/** Digits with country code; `+`, spaces, dashes and brackets are tolerated. */
-function normalisePhone(phone: string): string {
-  const digits = typeof phone === 'string' ? phone.replace(/[\s()+-]/g, '') : '';
-  if (!/^\d{6,15}$/.test(digits))
-    throw new ValidationError('must be 6 to 15 digits with country code', 'phone');
-  return digits;
 }
 
 function errorText(err: unknown): string {

@@ -1,4 +1,4 @@
-import type { InstanceInfo, InstanceRecord } from '@wabot/core';
+import { type InstanceInfo, type InstanceRecord, toLegacyJid } from '@wabot/core';
 
 /** An instance as the reference shows it: the stored record without internal fields, in its key order. */
 export function instanceView(record: InstanceRecord) {
@@ -34,7 +34,7 @@ export function instanceStatus(info: InstanceInfo, qrcode?: string) {
  * `@c.us` form (`2348179803743@c.us`); group jids are kept.
  */
 export function legacySendId(remoteJid: string, id: string): string {
-  return `true_${remoteJid.replace(/@s\.whatsapp\.net$/, '@c.us')}_${id}`;
+  return `true_${toLegacyJid(remoteJid)}_${id}`;
 }
 
 /** Drops the credentials and unset fields from a validated body before it reaches the manager. */

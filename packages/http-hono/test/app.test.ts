@@ -11,6 +11,7 @@ import {
 } from '@wabot/core';
 import { describe, expect, test } from 'vitest';
 import { createApp, mapError, type WebhookControl } from '../src/index.js';
+import { legacySendId } from '../src/views.js';
 import { client, setup, TOKEN_A } from './helpers.js';
 
 const RECORD = {
@@ -354,5 +355,13 @@ describe('pairing code and CORS', () => {
       headers: { origin: 'https://app.example.com' },
     });
     expect(plain.raw.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('legacy sendText id', () => {
+  test('people in the @c.us form, groups unchanged', () => {
+    expect(legacySendId('2348179803743@s.whatsapp.net', '3EB0AA')).toBe('true_2348179803743@c.us_3EB0AA');
+    expect(legacySendId('2348179803743:4@s.whatsapp.net', 'X1')).toBe('true_2348179803743@c.us_X1');
+    expect(legacySendId('120363040000000000@g.us', 'X2')).toBe('true_120363040000000000@g.us_X2');
   });
 });

@@ -75,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
+  const url = `http://${config.hostname}:${server.port}`;
+  process.stdout.write(
+    `\nwabot API on ${url} (docs: ${url}/docs)${config.sim ? ', simulated phones' : ''}\n\n`,
+  );
 
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -149,4 +149,35 @@ describe('messaging between real Baileys and simulated phones', () => {
     await expect.poll(() => sim.errors().length, { timeout: 5_000 }).toBe(1);
     expect(carol.received().map((m) => m.text)).toEqual(['one']);
   });
+
+  it('sends a message again when the client asks with a retry receipt', { timeout: 30_000 }, async () => {
+    const first = await bob.sendText(me.jid, 'before');
+    await client.waitForMessage((m) => m.key.id === first);
+    // The client loses its Signal session with Bob's phone, so Bob's next `msg` cannot be read.
+    await client.auth.keys.set({ session: { [`${bob.lid}_1.0`]: null, [`${bob.number}.0`]: null } });
+
+    const second = await bob.sendText(me.jid, 'after the session was lost');
+    const got = await client.waitForMessage((m) => m.key.id === second && !!m.message?.conversation);
+    expect(got.message?.conversation).toBe('after the session was lost');
+    expect(sim.errors()).toEqual([]);
+  });
+
+  it('answers a retry for a group message pairwise, with the sender key', { timeout: 30_000 }, async () => {
+    const carol = sim.phone('15550003333');
+    const group = sim.group('Retry', [me, carol]);
+    const first = await carol.sendText(group.jid, 'first');
+    await client.waitForMessage((m) => m.key.id === first);
+    // The client forgets Carol's sender key; her next skmsg cannot be read.
+    await client.auth.keys.set({ 'sender-key': { [`${group.jid}::${carol.number}::0`]: null } });
+
+    const second = await carol.sendText(group.jid, 'second');
+    const got = await client.waitForMessage((m) => m.key.id === second && !!m.message?.conversation);
+    expect([got.key.remoteJid, got.key.participant, got.message?.conversation]).toEqual([
+      group.jid,
+      carol.jid,
+      'second',
+    ]);
+    const third = await carol.sendText(group.jid, 'third');
+    expect((await client.waitForMessage((m) => m.key.id === third)).message?.conversation).toBe('third');
+  });
 });

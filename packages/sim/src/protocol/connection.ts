@@ -229,7 +229,9 @@ export class ClientConnection implements ClientLink {
         this.send(node('ack', { class: 'message', id: attrs.id ?? '', from: attrs.to ?? '', error: '500' }));
       });
     } else if (tag === 'receipt') {
-      handleClientReceipt(this.context.world, sender, stanza);
+      await handleClientReceipt(this.context.world, sender, stanza).catch((error) =>
+        this.context.reportError(error),
+      );
     } else if (tag === 'ack' && attrs.class === 'message') {
       sender.device.unacked.delete(attrs.id ?? '');
     }

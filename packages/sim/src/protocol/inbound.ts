@@ -3,6 +3,7 @@ import { decodeMessage } from './message-content.js';
 import { type CompanionDevice, lidAddress, type SimReceipt } from './model.js';
 import { bytes, child, children, node, unixNow } from './nodes.js';
 import type { SimPhone } from './phone.js';
+import { handleRetryReceipt } from './retry.js';
 import type { EncryptedType, SignalAddress } from './signal-peer.js';
 import type { World } from './world.js';
 
@@ -160,8 +161,11 @@ function receiptType(type: string | undefined): SimReceipt['type'] | undefined {
   }
 }
 
-/** Records a client's delivery/read receipt on the phone whose message it acknowledges. */
-export function handleClientReceipt(world: World, sender: Sender, stanza: BinaryNode): void {
+/**
+ * Records a client's delivery/read receipt on the phone whose message it acknowledges (and
+ * relays it to the client that sent the message); a retry receipt gets the message re-sent.
+ */
+export async function handleClientReceipt(world: World, sender: Sender, stanza: BinaryNode): Promise<void> {
   const { id = '', to = '', participant, type } = stanza.attrs;
   sender.device.link?.send(node('ack', { class: 'receipt', id, from: to, ...(type ? { type } : {}) }));
   const ids = [id, ...children(child(stanza, 'list'), 'item').map((item) => item.attrs.id ?? '')].filter(
@@ -170,6 +174,10 @@ export function handleClientReceipt(world: World, sender: Sender, stanza: Binary
   // Any receipt (even a retry request) means the device got the stanza.
   for (const messageId of ids) {
     sender.device.unacked.delete(messageId);
+  }
+  if (type === 'retry') {
+    await handleRetryReceipt(world, sender, stanza);
+    return;
   }
   const kind = receiptType(type);
   const author = world.findPhone(to.endsWith('@g.us') ? (participant ?? '') : to);

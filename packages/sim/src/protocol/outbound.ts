@@ -19,15 +19,19 @@ export function takeBundle(device: CompanionDevice): PreKeyBundle {
   return { ...device.bundle, preKey: { keyId: next[0], publicKey: next[1] } };
 }
 
-/** Encrypts content from `sender`'s primary device to a companion device of `owner`. */
+/**
+ * Encrypts content from `sender`'s primary device to a companion device of `owner`, opening a
+ * session from `freshBundle` (or the device's published bundle) when there is none.
+ */
 export async function encryptFor(
   sender: SimPhone,
   owner: SimPhone,
   device: CompanionDevice,
   content: proto.IMessage,
+  freshBundle?: PreKeyBundle,
 ): Promise<BinaryNode> {
   const address = lidAddress(owner.lid, device.deviceId);
-  const bundle = sender.peer.hasSession(address) ? undefined : takeBundle(device);
+  const bundle = sender.peer.hasSession(address) ? undefined : (freshBundle ?? takeBundle(device));
   const { type, ciphertext } = await sender.peer.encrypt(address, encodeMessage(content), bundle);
   return node('enc', { v: '2', type }, ciphertext);
 }

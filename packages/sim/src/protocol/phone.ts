@@ -12,6 +12,7 @@ import { waitFor } from './wait.js';
 import type { World } from './world.js';
 
 const DEFAULT_WAIT_MS = 10_000;
+const MAX_REMEMBERED = 1_000;
 
 /** Options for `waitForMessage` / `waitForReceipt`. */
 export interface WaitOptions {
@@ -45,6 +46,8 @@ export class SimPhone {
   private readonly events = new EventEmitter();
   /** `group|device` pairs that already hold this phone's sender key. */
   readonly senderKeysSent = new Set<string>();
+  /** Recently sent messages by id, kept so a device that failed to decrypt one can get it again. */
+  readonly sent = new Map<string, { to: string; content: proto.IMessage }>();
 
   constructor(
     private readonly world: World,
@@ -123,6 +126,7 @@ export class SimPhone {
   /** Sends any message content from this phone; resolves with the message id. */
   async sendMessage(to: string, content: proto.IMessage): Promise<string> {
     const id = newMessageId();
+    this.rememberSent(id, to, content);
     const group = this.world.findGroup(to);
     if (group) {
       await sendToGroup(this.world, this, group, content, id);
@@ -217,6 +221,16 @@ export class SimPhone {
       lid: `${this.lid}:${device.deviceId}@lid`,
       connected: device.link !== undefined,
     };
+  }
+
+  private rememberSent(id: string, to: string, content: proto.IMessage): void {
+    this.sent.set(id, { to, content });
+    if (this.sent.size > MAX_REMEMBERED) {
+      const oldest = this.sent.keys().next().value;
+      if (oldest !== undefined) {
+        this.sent.delete(oldest);
+      }
+    }
   }
 
   /** Stores a message that reached this phone's primary device. */

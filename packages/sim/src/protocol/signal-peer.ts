@@ -108,6 +108,11 @@ export class SignalPeer {
     };
   }
 
+  /** Forgets the session with a device, so the next message starts a new one from a bundle. */
+  resetSession(address: SignalAddress): void {
+    this.sessions.delete(addressKey(address));
+  }
+
   hasSession(address: SignalAddress): boolean {
     return this.sessions.get(addressKey(address))?.haveOpenSession() ?? false;
   }
@@ -164,6 +169,14 @@ export class SignalPeer {
     const distribution = await new GroupSessionBuilder(this.senderKeyStore).create(name);
     const ciphertext = await new GroupCipher(this.senderKeyStore, name).encrypt(plaintext);
     return { ciphertext, distribution: distribution.serialize() };
+  }
+
+  /** The distribution message for this device's current sender key in a group (created if needed). */
+  async senderKeyDistribution(groupJid: string, self: SignalAddress): Promise<Uint8Array> {
+    const distribution = await new GroupSessionBuilder(this.senderKeyStore).create(
+      senderKeyName(groupJid, self),
+    );
+    return distribution.serialize();
   }
 
   /** Stores a sender key another group member distributed. */

@@ -37,7 +37,9 @@ describe('wabot serve', () => {
     const code = await server.stop('SIGTERM');
     expect(code).toBe(0);
     const output = server.output();
-    expect(output).toContain(`wabot API on ${server.baseUrl} (docs: ${server.baseUrl}/docs), simulated phones`);
+    expect(output).toContain(
+      `wabot API on ${server.baseUrl} (docs: ${server.baseUrl}/docs), simulated phones`,
+    );
     expect(output).toContain(`waits for a scan (WhatsApp > Linked devices)`);
     expect(output).toMatch(/"msg":"stopped"/);
     expect(output.split(token).length - 1).toBe(1);

@@ -32,6 +32,7 @@ import { type ILogger, type PinoLike, toBaileysLogger } from './logger.js';
 import type { MediaFetchOptions } from './media-fetch.js';
 import { type OutboundPlan, toOutboundPlan, toSentMessage, withUploadedHeader } from './outbound.js';
 import { PairingCodes } from './pairing.js';
+import { RecentIds } from './recent-ids.js';
 import { Backoff, type BackoffOptions, classifyClose } from './reconnect.js';
 import { SendGate, type SendGateOptions } from './send-gate.js';
 import {
@@ -88,6 +89,8 @@ export class BaileysDriver implements Driver {
   private phase: Phase = 'idle';
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly pairing: PairingCodes;
+  /** Messages already reported, so a redelivery is not reported twice. */
+  private readonly delivered = new RecentIds();
   /** Bad-session closes since the last open. */
   private suspectCloses = 0;
   /** Immediate restarts since the last open. */
@@ -299,7 +302,9 @@ export class BaileysDriver implements Driver {
     on('messages.upsert', ({ messages, type }) => {
       for (const m of messages) {
         const message = toInboundMessage(m, type, sock.user?.id);
-        if (message) ctx.emit({ type: 'message', message });
+        if (message && !this.delivered.seen(`${message.chatId}|${message.fromMe}|${message.id}`)) {
+          ctx.emit({ type: 'message', message });
+        }
         const status = statusChangeFromOwnMessage(m);
         if (status) ctx.emit({ type: 'status', ...status });
       }

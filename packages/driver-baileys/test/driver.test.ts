@@ -552,6 +552,28 @@ describe('inbound events', () => {
     ]);
   });
 
+  it('reports a message WhatsApp delivers twice only once, even across sockets', async () => {
+    const { driver, f, ctx, ofType } = setup({ reconnect: { initialMs: 10, jitter: 0 } });
+    await driver.connect(ctx);
+    f.last.open();
+    const hello = { key: { remoteJid: PEER, id: 'DUP', fromMe: false }, message: { conversation: 'hi' } };
+    f.last.emit('messages.upsert', { type: 'notify', messages: [hello] });
+    f.last.emit('messages.upsert', { type: 'notify', messages: [hello] });
+    f.last.close(boom(428));
+    vi.advanceTimersByTime(10);
+    f.last.open();
+    f.last.emit('messages.upsert', { type: 'notify', messages: [hello] });
+    // same id in another chat is another message
+    f.last.emit('messages.upsert', {
+      type: 'notify',
+      messages: [{ ...hello, key: { ...hello.key, remoteJid: '15550002222@s.whatsapp.net' } }],
+    });
+    expect(ofType('message').map((e) => `${e.message.chatId} ${e.message.id}`)).toEqual([
+      `${PEER} DUP`,
+      '15550002222@s.whatsapp.net DUP',
+    ]);
+  });
+
   it('emits status events from messages.update and receipts', async () => {
     const { driver, f, ctx, ofType } = setup();
     await driver.connect(ctx);

@@ -56,4 +56,33 @@ describe('two real Baileys clients on one simulator', () => {
     );
     expect(sim.errors()).toEqual([]);
   });
+
+  it('two clients linked to the same phone both get its messages and each other’s sends', {
+    timeout: 30_000,
+  }, async () => {
+    const first = await pairClient(sim, '15550001111');
+    clients.push(first.client);
+    const second = await pairClient(sim, '15550001111');
+    clients.push(second.client);
+    const phone = first.phone;
+    expect(phone.linkedDevices().map((d) => d.jid)).toEqual([
+      '15550001111:1@s.whatsapp.net',
+      '15550001111:2@s.whatsapp.net',
+    ]);
+
+    const bob = sim.phone('15550002222');
+    const incoming = await bob.sendText(phone.jid, 'to both devices');
+    for (const client of [first.client, second.client]) {
+      expect((await client.waitForMessage((m) => m.key.id === incoming)).message?.conversation).toBe(
+        'to both devices',
+      );
+    }
+
+    const sent = await first.client.sock?.sendMessage(bob.jid, { text: 'sent from device 1' });
+    const copy = await second.client.waitForMessage((m) => m.key.id === sent?.key.id);
+    expect(copy.key.fromMe).toBe(true);
+    expect(copy.key.remoteJid).toBe(bob.jid);
+    expect(copy.message?.conversation ?? copy.message?.extendedTextMessage?.text).toBe('sent from device 1');
+    expect((await bob.waitForMessage((m) => m.id === sent?.key.id)).text).toBe('sent from device 1');
+  });
 });

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { NotFoundError } from '@wabot/core';
 import type { proto } from '@whiskeysockets/baileys';
 import { messageText } from './message-content.js';
 import type { CompanionDevice, SimMessage, SimReceipt } from './model.js';
@@ -38,15 +37,17 @@ export function newMessageId(): string {
 export class SimPhone {
   readonly jid: string;
   readonly lidJid: string;
+  /** @internal The phone's own Signal device. */
   readonly peer = new SignalPeer();
+  /** @internal Linked devices by device id (see `linkedDevices()` for the public view). */
   readonly companions = new Map<number, CompanionDevice>();
   private nextDeviceId = 1;
   private readonly inbox: SimMessage[] = [];
   private readonly receiptLog: SimReceipt[] = [];
   private readonly events = new EventEmitter();
-  /** `group|device` pairs that already hold this phone's sender key. */
+  /** @internal `group|device` pairs that already hold this phone's sender key. */
   readonly senderKeysSent = new Set<string>();
-  /** Recently sent messages by id, kept so a device that failed to decrypt one can get it again. */
+  /** @internal Recently sent messages by id, kept so a device that failed to decrypt one can get it again. */
   readonly sent = new Map<string, { to: string; content: proto.IMessage }>();
 
   constructor(
@@ -190,7 +191,7 @@ export class SimPhone {
     this.companions.clear();
   }
 
-  /** Registers a newly paired companion device and returns it. */
+  /** @internal Registers a newly paired companion device and returns it. */
   addCompanion(noiseKey: Buffer, bundle: CompanionDevice['bundle']): CompanionDevice {
     const deviceId = this.nextDeviceId++;
     const device: CompanionDevice = {
@@ -207,14 +208,7 @@ export class SimPhone {
     return device;
   }
 
-  requireCompanion(deviceId: number): CompanionDevice {
-    const device = this.companions.get(deviceId);
-    if (!device) {
-      throw new NotFoundError('linked device', `${this.number}:${deviceId}`);
-    }
-    return device;
-  }
-
+  /** @internal How a linked device appears in `linkedDevices()`. */
   describe(device: CompanionDevice): LinkedDeviceInfo {
     return {
       jid: `${this.number}:${device.deviceId}@s.whatsapp.net`,
@@ -233,17 +227,19 @@ export class SimPhone {
     }
   }
 
-  /** Stores a message that reached this phone's primary device. */
+  /** @internal Stores a message that reached this phone's primary device. */
   deliverLocal(message: SimMessage): void {
     this.inbox.push(message);
     this.events.emit('message', message);
   }
 
+  /** @internal Stores a receipt for one of this phone's messages. */
   recordReceipt(receipt: SimReceipt): void {
     this.receiptLog.push(receipt);
     this.events.emit('receipt', receipt);
   }
 
+  /** @internal A SimMessage as sent by this phone. */
   simMessage(id: string, chat: string, message: proto.IMessage, fromDevice = this.jid): SimMessage {
     return {
       id,

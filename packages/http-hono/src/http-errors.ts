@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { fail } from './envelope.js';
 
@@ -25,6 +26,14 @@ export interface MappedError {
  */
 export function mapError(error: unknown): MappedError {
   if (error instanceof HttpError) return { status: error.status, message: error.message, internal: false };
+  // Raised by Hono itself or by middleware added around the app.
+  if (error instanceof HTTPException && error.status < 500) {
+    return {
+      status: error.status as ContentfulStatusCode,
+      message: error.message || 'bad request',
+      internal: false,
+    };
+  }
   const status = error instanceof Error ? STATUS_BY_CODE[wabotCode(error)] : undefined;
   if (status !== undefined)
     return { status, message: error instanceof Error ? error.message : '', internal: false };

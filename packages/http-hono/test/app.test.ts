@@ -9,6 +9,7 @@ import {
   StoreError,
   ValidationError,
 } from '@wabot/core';
+import { HTTPException } from 'hono/http-exception';
 import { describe, expect, test } from 'vitest';
 import { createApp, mapError, type WebhookControl } from '../src/index.js';
 import { legacySendId } from '../src/views.js';
@@ -65,6 +66,14 @@ describe('error mapping', () => {
     expect(logged).toHaveLength(3);
     // The request's query (which carries the access token) is never part of what is logged.
     expect(JSON.stringify(logged)).not.toContain('access_token=t1');
+  });
+
+  test("Hono's HTTPException keeps its 4xx status", () => {
+    expect(mapError(new HTTPException(422, { message: 'nope' }))).toMatchObject({
+      status: 422,
+      message: 'nope',
+    });
+    expect(mapError(new HTTPException(503))).toMatchObject({ status: 500, internal: true });
   });
 
   test('errors from another copy of core still map by their code', () => {

@@ -65,6 +65,12 @@ export class SimPhone {
     return [...this.inbox];
   }
 
+  /** Forgets received messages and receipts (e.g. between benchmark rounds). */
+  clearReceived(): void {
+    this.inbox.length = 0;
+    this.receiptLog.length = 0;
+  }
+
   /** Receipts this phone got for messages it sent. */
   receipts(messageId?: string): SimReceipt[] {
     return this.receiptLog.filter((r) => messageId === undefined || r.messageId === messageId);

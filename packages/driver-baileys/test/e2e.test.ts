@@ -267,6 +267,30 @@ describe('BaileysDriver end to end against the protocol simulator', () => {
     expect(open.user.id.startsWith(`${BOT}:`)).toBe(true);
   });
 
+  it('gets a message sent while it was closed once it resumes, exactly once', {
+    timeout: 60_000,
+  }, async () => {
+    const store = memoryAuthStore();
+    const first = eventLog();
+    const driver = makeDriver();
+    await driver.connect(recordingContext(store.auth, { emit: first.push, logger }).ctx);
+    await sim.phone(BOT).scan((await first.waitFor('qr')).qr);
+    await first.waitFor('open');
+    const contact = sim.phone(CONTACT);
+    await driver.close();
+
+    const id = await contact.sendText(`${BOT}@s.whatsapp.net`, 'while you were away');
+    const log = eventLog();
+    const again = makeDriver();
+    await again.connect(recordingContext(store.auth, { emit: log.push, logger }).ctx);
+    const { message } = await log.waitFor('message', (e) => e.message.id === id);
+    expect(message.text).toBe('while you were away');
+    expect(log.events.some((e) => e.type === 'qr')).toBe(false);
+    const later = await contact.sendText(`${BOT}@s.whatsapp.net`, 'and now');
+    await log.waitFor('message', (e) => e.message.id === later);
+    expect(log.events.filter((e) => e.type === 'message' && e.message.id === id)).toHaveLength(1);
+  });
+
   it('stops and forgets the session when the phone logs the device out', { timeout: 60_000 }, async () => {
     const store = memoryAuthStore();
     const log = eventLog();

@@ -42,7 +42,7 @@ export async function startServe(
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const baseUrl = await new Promise<string>((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     const onData = () => {
       const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"wabot API listening"/.exec(output);
       if (match?.[1]) {
@@ -61,6 +61,13 @@ export async function startServe(
       reject(new Error(`wabot serve exited with ${code} before listening:\n${output}`));
     });
   });
+  let baseUrl: string;
+  try {
+    baseUrl = await listening;
+  } catch (error) {
+    if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 
   return {
     baseUrl,

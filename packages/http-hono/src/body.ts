@@ -6,6 +6,13 @@ export type RawBody = Record<string, unknown>;
 const BODY_KEY = 'wabot.body';
 
 /**
+ * Carries the body of a GET request (URI-encoded) for runtimes whose `Request` cannot hold one.
+ * The reference sends credentials in GET bodies (`curl --request GET --data '{...}'`); `serveNode`
+ * reads such bodies from the socket and passes them on in this header.
+ */
+export const GET_BODY_HEADER = 'x-wabot-get-body';
+
+/**
  * Reads the request body into a plain object, once per request.
  *
  * JSON, url-encoded forms and multipart forms are all accepted. A url-encoded body that is really
@@ -21,11 +28,24 @@ export async function readBody(c: Context): Promise<RawBody> {
 }
 
 async function parse(c: Context): Promise<RawBody> {
-  if (c.req.raw.body === null) return {};
   const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (c.req.raw.body === null) {
+    const carried = c.req.method === 'GET' ? c.req.header(GET_BODY_HEADER) : undefined;
+    return carried ? parseText(type, decodeCarried(carried)) : {};
+  }
   if (type.startsWith('multipart/form-data')) return parseMultipart(c);
+  return parseText(type, await c.req.text());
+}
 
-  const text = await c.req.text();
+function decodeCarried(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new HttpError(400, 'body: is not valid');
+  }
+}
+
+function parseText(type: string, text: string): RawBody {
   if (text.trim() === '') return {};
   const looksJson = /^\s*[[{"]/.test(text);
   if (/^application\/([\w.-]+\+)?json/.test(type) || looksJson) return parseJson(text);

@@ -1,6 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
+import { GET_BODY_HEADER } from './body.js';
+
+/** GET bodies only ever carry a few fields (the reference's credentials); larger ones are ignored. */
+const GET_BODY_LIMIT = 16 * 1024;
 
 /** Anything with a Web `fetch` handler: a Hono app, or a wrapper around one. */
 export interface FetchApp {
@@ -31,7 +35,9 @@ export function serveNode(
 ): Promise<NodeServer> {
   const hostname = options.hostname ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
-    const fetch = app.fetch.bind(app) as (request: Request) => Response | Promise<Response>;
+    const appFetch = app.fetch.bind(app) as (request: Request, env: unknown) => Response | Promise<Response>;
+    const fetch = async (request: Request, env: HttpBindings | Http2Bindings) =>
+      appFetch(await withGetBody(request, env.incoming), env);
     const server = serve({ fetch, port: options.port ?? 3000, hostname }, (info: AddressInfo) => {
       server.off('error', reject);
       let closing: Promise<void> | undefined;
@@ -63,4 +69,23 @@ function closeGracefully(http: Server, graceMs: number): Promise<void> {
     });
     http.closeIdleConnections();
   });
+}
+
+/**
+ * A `Request` cannot carry a GET body, but the reference sends credentials in one; read it from the
+ * socket and hand it to the app in a header.
+ */
+async function withGetBody(
+  request: Request,
+  incoming: HttpBindings['incoming'] | Http2Bindings['incoming'],
+): Promise<Request> {
+  const length = Number(incoming.headers['content-length'] ?? 0);
+  if (request.method !== 'GET' || !(length > 0) || length > GET_BODY_LIMIT) {
+    return request;
+  }
+  let text = '';
+  for await (const chunk of incoming) text += (chunk as Buffer).toString('utf8');
+  const headers = new Headers(request.headers);
+  headers.set(GET_BODY_HEADER, encodeURIComponent(text));
+  return new Request(request, { headers });
 }

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { expect, test } from 'vitest';
-import { readBody } from '../src/body.js';
+import { GET_BODY_HEADER, readBody } from '../src/body.js';
 import { mapError } from '../src/http-errors.js';
 
 /** An app that answers with what `readBody` made of the request. */
 const echo = new Hono();
-echo.post('/', async (c) => {
+echo.on(['GET', 'POST'], '/', async (c) => {
   try {
     const body = await readBody(c);
     // Read twice: the second read comes from the cache, not the spent stream.
@@ -74,4 +74,17 @@ test('an empty body is an empty object; JSON text with any content type is read 
     headers: { 'content-type': 'text/csv' },
   });
   expect((await other.json()).error).toMatchObject({ status: 415 });
+});
+
+test('a GET body carried in its header is read like a body; other methods ignore the header', async () => {
+  const carried = {
+    [GET_BODY_HEADER]: encodeURIComponent('{"session_id":"s é"}'),
+    'content-type': 'application/json',
+  };
+  const get = await echo.request('/', { headers: carried });
+  expect((await get.json()).body).toEqual({ session_id: 's é' });
+  const post = await echo.request('/', { method: 'POST', headers: carried });
+  expect((await post.json()).body).toEqual({});
+  const broken = await echo.request('/', { headers: { [GET_BODY_HEADER]: '%E0%A4%A' } });
+  expect((await broken.json()).error).toMatchObject({ status: 400 });
 });

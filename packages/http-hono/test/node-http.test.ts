@@ -103,6 +103,24 @@ describe('over a real socket', () => {
     );
     expect(list.status, list.body).toBe(200);
     expect(JSON.parse(list.body).data).toHaveLength(1);
+    // The reference's instance info call: empty credentials in the query, the real ones in a GET body.
+    const info = await raw(
+      server.port,
+      'GET',
+      '/whatsapp/instance?session_id=&access_token=&format=base64',
+      { 'content-type': 'application/x-www-form-urlencoded', 'x-refresh': '' },
+      JSON.stringify({ session_id: data.session_id, access_token: data.settings.access_token }),
+    );
+    expect(info.status, info.body).toBe(200);
+    expect(JSON.parse(info.body).message).toBe('Status checked successfully');
+    const wrong = await raw(
+      server.port,
+      'GET',
+      '/whatsapp/instance',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ session_id: data.session_id, access_token: 'wrong' }),
+    );
+    expect(wrong.status).toBe(401);
   });
 
   test('broken multipart and broken JSON are 400s', async () => {

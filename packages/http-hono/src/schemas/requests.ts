@@ -17,11 +17,11 @@ import {
 // Request bodies and queries, with the reference's field names. Every object also accepts the
 // instance credentials, because the reference sends them in the body as often as in the query.
 
-const HOUR = /^(always|([01]?\d|2[0-3]):[0-5]\d)$/;
+const HOUR = /^(always|([01]?\d|2[0-3]):[0-5]\d|24:00)$/i;
 const hour = z
   .string()
   .trim()
-  .regex(HOUR, 'must be "always" or a time as H:MM or HH:MM')
+  .regex(HOUR, 'must be "always" or a time from 0:00 to 24:00 as H:MM or HH:MM')
   .openapi({ example: '09:00' });
 
 export const GeneralBody = z

@@ -28,7 +28,7 @@ const chatId = fc.oneof(
   fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim() !== ''),
 );
 const hour = fc.oneof(
-  fc.constant('always'),
+  fc.constantFrom('always', '0:00', '24:00'),
   fc
     .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
     .map(([h, m]) => `${h}:${String(m).padStart(2, '0')}`),

@@ -87,7 +87,7 @@ const WRONG: Record<Kind, fc.Arbitrary<unknown>> = {
   ),
   hour: fc.oneof(
     notString,
-    stringNot((s) => /^(always|([01]?\d|2[0-3]):[0-5]\d)$/.test(s)),
+    stringNot((s) => /^(always|([01]?\d|2[0-3]):[0-5]\d|24:00)$/i.test(s)),
   ),
   url: fc.oneof(
     fc.integer(),

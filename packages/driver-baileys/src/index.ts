@@ -25,3 +25,4 @@ export function baileysDriver(
 ): DriverFactory {
   return (input) => new BaileysDriver(typeof options === 'function' ? options(input) : options, input);
 }
+export { LIBSIGNAL_CONSOLE_LINE, quietLibsignalConsole } from './signal-console.js';

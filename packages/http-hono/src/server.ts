@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { BotManager, type DriverFactory, qrToTerminal, type Store } from '@wabot/core';
-import { SimHub } from '@wabot/core/testing';
+import { SimHub } from '@wabot/core/sim';
 import { createStore, redactUrl } from '@wabot/store-keyv';
 import { createWebhooks, validateWebhookUrl } from '@wabot/webhook';
 import type { Logger as PinoLogger } from 'pino';
@@ -34,9 +34,7 @@ export async function startServer(
       })
     : undefined;
   // Baileys is only loaded when it is used: demo mode starts faster without it.
-  const driver: DriverFactory = hub
-    ? hub.driver
-    : (await import('@wabot/driver-baileys')).baileysDriver({ logger: logger.child({ module: 'baileys' }) });
+  const driver: DriverFactory = hub ? hub.driver : await loadBaileys(logger);
   const checkUrl = async (url: string) => {
     await validateWebhookUrl(url, { allowPrivate: config.allowPrivateWebhooks });
   };
@@ -111,4 +109,11 @@ function bind(webhooks: ReturnType<typeof createWebhooks>) {
     replayDeadLetters: (id: string, select: { from?: number; to?: number; ids?: string[] }) =>
       webhooks.replayDeadLetters(id, select),
   };
+}
+
+/** The real driver, loaded only without --sim; libsignal's session dumps are kept out of the output. */
+async function loadBaileys(logger: PinoLogger) {
+  const { baileysDriver, quietLibsignalConsole } = await import('@wabot/driver-baileys');
+  quietLibsignalConsole(logger.child({ module: 'libsignal' }));
+  return baileysDriver({ logger: logger.child({ module: 'baileys' }) });
 }

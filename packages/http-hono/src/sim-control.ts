@@ -1,5 +1,5 @@
 import type { OutboundContent } from '@wabot/core';
-import type { SimHub } from '@wabot/core/testing';
+import type { SimHub } from '@wabot/core/sim';
 import type { SimControl } from './routes/sim.js';
 
 /** The /sim routes' control over a `SimHub` (demo mode and tests). */

@@ -60,49 +60,33 @@ export function messageRoutes(ctx: RouteContext): void {
     },
   });
 
-  defineRoute(ctx, {
-    method: 'post',
-    path: '/whatsapp/message/image',
-    tag: TAG,
-    summary: 'Send an image',
-    access: 'instance',
-    query: CredentialsQuery,
-    body: ImageBody,
-    bodyKind: 'multipart',
-    responses: sentResponse,
-    async handle({ c, instance, body }) {
-      const request: SendRequest = {
-        type: 'image',
-        chatId: body.chatId,
-        media: { data: await bytesOf(body.file) },
-        ...(body.file.type ? { mimetype: body.file.type } : {}),
-        ...(body.caption ? { caption: body.caption } : {}),
-      };
-      return c.json(await sendAndAnswer(manager, instance._id, request));
-    },
-  });
-
-  defineRoute(ctx, {
-    method: 'post',
-    path: '/whatsapp/message/video',
-    tag: TAG,
-    summary: 'Send a video',
-    access: 'instance',
-    query: CredentialsQuery,
-    body: VideoBody,
-    bodyKind: 'multipart',
-    responses: sentResponse,
-    async handle({ c, instance, body }) {
-      const request: SendRequest = {
-        type: 'video',
-        chatId: body.chatId,
-        media: { data: await bytesOf(body.file) },
-        ...(body.file.type ? { mimetype: body.file.type } : {}),
-        ...(body.caption ? { caption: body.caption } : {}),
-      };
-      return c.json(await sendAndAnswer(manager, instance._id, request));
-    },
-  });
+  // Image and video take the same form: a file, the chat and an optional caption.
+  for (const [type, body, summary] of [
+    ['image', ImageBody, 'Send an image'],
+    ['video', VideoBody, 'Send a video'],
+  ] as const) {
+    defineRoute(ctx, {
+      method: 'post',
+      path: `/whatsapp/message/${type}`,
+      tag: TAG,
+      summary,
+      access: 'instance',
+      query: CredentialsQuery,
+      body,
+      bodyKind: 'multipart',
+      responses: sentResponse,
+      async handle({ c, instance, body }) {
+        const request: SendRequest = {
+          type,
+          chatId: body.chatId,
+          media: { data: await bytesOf(body.file) },
+          ...(body.file.type ? { mimetype: body.file.type } : {}),
+          ...(body.caption ? { caption: body.caption } : {}),
+        };
+        return c.json(await sendAndAnswer(manager, instance._id, request));
+      },
+    });
+  }
 
   defineRoute(ctx, {
     method: 'post',

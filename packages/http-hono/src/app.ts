@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { type Logger, MAX_MEDIA_BYTES, type ManagerApi, silentLogger } from '@wabot/core';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { AuthOptions } from './auth.js';
@@ -78,13 +79,18 @@ export function createApp(manager: ManagerApi, options: AppOptions = {}): OpenAP
       }),
     );
   }
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBody,
-      onError: (c) => c.json(fail(`body: must be at most ${maxBody} bytes`), 413),
-    }),
-  );
+  const tooLarge = (c: Context) => c.json(fail(`body: must be at most ${maxBody} bytes`), 413);
+  const streamedLimit = bodyLimit({ maxSize: maxBody, onError: tooLarge });
+  app.use('*', async (c, next) => {
+    // A declared length is checked from the header alone; only streamed (chunked) bodies go through
+    // hono's counting reader, which needs `raw.body` and so a full Request on @hono/node-server.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number.parseInt(length, 10) > maxBody ? tooLarge(c) : next();
+    }
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return streamedLimit(c, next);
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -29,7 +29,9 @@ export async function readBody(c: Context): Promise<RawBody> {
 
 async function parse(c: Context): Promise<RawBody> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
-  if (c.req.raw.body === null) {
+  // Decided from the method, not `raw.body`: touching `raw.body` makes @hono/node-server build a full
+  // Request (with an AbortSignal) for every call, while `text()` reads the socket directly.
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') {
     const carried = c.req.method === 'GET' ? c.req.header(GET_BODY_HEADER) : undefined;
     return carried ? parseText(type, decodeCarried(carried)) : {};
   }

@@ -98,5 +98,7 @@ export interface ManagerApi {
   createAttachment(id: string, input: AttachmentInput): Promise<Attachment>;
   listAttachments(id: string): Promise<Attachment[]>;
   getAttachment(id: string, attachmentId: string): Promise<Attachment>;
+  /** An attachment with its bytes. */
+  getAttachmentData(id: string, attachmentId: string): Promise<{ attachment: Attachment; data: Uint8Array }>;
   deleteAttachment(id: string, attachmentId: string): Promise<void>;
 }

@@ -347,6 +347,14 @@ export class BotManager extends EventEmitter<InstanceEvents> implements ManagerA
   async getAttachment(id: string, attachmentId: string): Promise<Attachment> {
     return this.instance(id).resources.getAttachment(attachmentId);
   }
+  async getAttachmentData(
+    id: string,
+    attachmentId: string,
+  ): Promise<{ attachment: Attachment; data: Uint8Array }> {
+    const { resources } = this.instance(id);
+    const attachment = await resources.getAttachment(attachmentId);
+    return { attachment, data: await resources.attachmentBytes(attachmentId) };
+  }
   async deleteAttachment(id: string, attachmentId: string): Promise<void> {
     return this.instance(id).resources.deleteAttachment(attachmentId);
   }

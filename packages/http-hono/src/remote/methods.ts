@@ -42,6 +42,7 @@ export const MANAGER_METHODS = [
   'createAttachment',
   'listAttachments',
   'getAttachment',
+  'getAttachmentData',
   'deleteAttachment',
 ] as const satisfies ReadonlyArray<keyof ManagerApi>;
 

@@ -232,6 +232,32 @@ export function resourceRoutes(ctx: RouteContext): void {
 
   defineRoute(ctx, {
     ...base,
+    method: 'get',
+    path: '/whatsapp/attachment/{resourceId}/data',
+    summary: 'Download an attachment',
+    description: 'The stored bytes, always as a download (never rendered by the browser).',
+    params: ResourceIdParam,
+    responses: {
+      200: {
+        description: 'The file, with its MIME type.',
+        content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+      },
+    },
+    async handle({ c, instance, params }) {
+      const { attachment, data } = await m.getAttachmentData(instance._id, params.resourceId);
+      return c.body(data as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': attachment.mimetype,
+        'content-length': String(data.length),
+        // A stored text/html or SVG must not run as a page on the API's origin.
+        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; sandbox",
+      });
+    },
+  });
+
+  defineRoute(ctx, {
+    ...base,
     method: 'delete',
     path: '/whatsapp/attachment/{resourceId}',
     summary: 'Delete an attachment',

@@ -1,29 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWaSim, trustSimulator, type WaSim } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { TestClient } from './support/baileys-client.js';
+import { simulatorPerTest } from './support/simulator.js';
 
 describe('faults: drops, logout, stream errors and a slow server', () => {
-  let sim: WaSim;
-  let trust: { restore(): void };
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    sim = await startWaSim();
-    trust = trustSimulator(sim);
-  });
-
-  afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      await client.stop();
-    }
-    await sim.close();
-    trust.restore();
-  });
+  const env = simulatorPerTest();
 
   async function paired(options: ConstructorParameters<typeof TestClient>[2] = { reconnect: true }) {
-    const client = new TestClient(sim.url, 'faulty', options).start();
-    clients.push(client);
-    const phone = sim.phone('15550001111');
+    const client = new TestClient(env.sim.url, 'faulty', options).start();
+    env.clients.push(client);
+    const phone = env.sim.phone('15550001111');
     const opened = client.waitForOpen();
     await phone.scan(await client.waitForQr());
     await opened;
@@ -34,9 +19,9 @@ describe('faults: drops, logout, stream errors and a slow server', () => {
     timeout: 30_000,
   }, async () => {
     const { client, phone } = await paired();
-    const bob = sim.phone('15550002222');
+    const bob = env.sim.phone('15550002222');
     const reopened = client.waitForOpen();
-    sim.dropConnections();
+    env.sim.dropConnections();
     const whileAway = await bob.sendText(phone.jid, 'sent while you were away');
     await reopened;
 
@@ -51,13 +36,13 @@ describe('faults: drops, logout, stream errors and a slow server', () => {
   it('a restarted app logs in with its saved credentials', { timeout: 30_000 }, async () => {
     const { client, phone } = await paired({});
     await client.stop();
-    const bob = sim.phone('15550002222');
+    const bob = env.sim.phone('15550002222');
     const queued = await bob.sendText(phone.jid, 'queued for the restart');
 
-    const again = new TestClient(sim.url, 'restarted');
+    const again = new TestClient(env.sim.url, 'restarted');
     Object.assign(again.auth.creds, client.auth.creds);
     Object.assign(again.auth, { keys: client.auth.keys });
-    clients.push(again);
+    env.clients.push(again);
     const opened = again.waitForOpen();
     again.start();
     await opened;
@@ -78,9 +63,9 @@ describe('faults: drops, logout, stream errors and a slow server', () => {
     const { client, phone } = await paired({});
     await client.stop();
     phone.logout();
-    const again = new TestClient(sim.url, 'stale');
+    const again = new TestClient(env.sim.url, 'stale');
     Object.assign(again.auth.creds, client.auth.creds);
-    clients.push(again);
+    env.clients.push(again);
     const closed = again.waitForClose();
     again.start();
     expect(await closed).toBe(401);
@@ -95,7 +80,7 @@ describe('faults: drops, logout, stream errors and a slow server', () => {
   it('a stream error reaches Baileys with its code and it reconnects', { timeout: 30_000 }, async () => {
     const { client } = await paired();
     const reopened = client.waitForOpen();
-    sim.streamError(503);
+    env.sim.streamError(503);
     await reopened;
     expect(client.closeCodes).toEqual([515, 503]);
   });
@@ -104,10 +89,10 @@ describe('faults: drops, logout, stream errors and a slow server', () => {
     timeout: 30_000,
   }, async () => {
     const { client, phone } = await paired({ socket: { defaultQueryTimeoutMs: 1_000 } });
-    const group = sim.group('Slow', [phone, sim.phone('15550002222')]);
-    sim.setResponseDelay(200);
+    const group = env.sim.group('Slow', [phone, env.sim.phone('15550002222')]);
+    env.sim.setResponseDelay(200);
     expect((await client.sock?.groupMetadata(group.jid))?.subject).toBe('Slow');
-    sim.setResponseDelay(1_500);
+    env.sim.setResponseDelay(1_500);
     await expect(client.sock?.groupMetadata(group.jid)).rejects.toThrow();
   });
 });

@@ -1,35 +1,20 @@
 import { NotFoundError, ValidationError } from '@wabot/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWaSim, trustSimulator, type WaSim } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { TestClient } from './support/baileys-client.js';
+import { simulatorPerTest } from './support/simulator.js';
 
 describe('pairing real Baileys with the simulator', () => {
-  let sim: WaSim;
-  let trust: { restore(): void };
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    sim = await startWaSim();
-    trust = trustSimulator(sim);
-  });
-
-  afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      await client.stop();
-    }
-    await sim.close();
-    trust.restore();
-  });
+  const env = simulatorPerTest();
 
   it('shows a QR code, pairs on scan, restarts and opens as the phone number', {
     timeout: 30_000,
   }, async () => {
-    const client = new TestClient(sim.url);
-    clients.push(client.start());
+    const client = new TestClient(env.sim.url);
+    env.clients.push(client.start());
     const qr = await client.waitForQr();
     expect(qr).toMatch(/^https:\/\/wa\.me\/settings\/linked_devices#2@/);
 
-    const phone = sim.phone('15550001111');
+    const phone = env.sim.phone('15550001111');
     const opened = client.waitForOpen();
     const linked = await phone.scan(qr);
     await opened;
@@ -39,43 +24,43 @@ describe('pairing real Baileys with the simulator', () => {
     expect(client.auth.creds.me?.lid).toBe(linked.lid);
     expect(client.sock?.user?.id.split(':')[0]).toBe('15550001111');
     expect(phone.linkedDevices()).toEqual([{ ...linked, connected: true }]);
-    expect(sim.errors()).toEqual([]);
+    expect(env.sim.errors()).toEqual([]);
   });
 
   it('links with a pairing code typed on the phone', { timeout: 30_000 }, async () => {
-    const client = new TestClient(sim.url);
-    clients.push(client.start());
+    const client = new TestClient(env.sim.url);
+    env.clients.push(client.start());
     await client.waitForQr();
     const code = (await client.sock?.requestPairingCode('15550001111')) ?? '';
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
 
     const opened = client.waitForOpen();
-    const linked = await sim.phone('15550001111').enterPairingCode(code);
+    const linked = await env.sim.phone('15550001111').enterPairingCode(code);
     await opened;
     expect(client.auth.creds.me?.id).toBe(linked.jid);
-    const bob = sim.phone('15550002222');
+    const bob = env.sim.phone('15550002222');
     const sent = await client.sock?.sendMessage(bob.jid, { text: 'paired by code' });
     expect((await bob.waitForMessage((m) => m.id === sent?.key.id)).text).toBe('paired by code');
-    expect(sim.errors()).toEqual([]);
+    expect(env.sim.errors()).toEqual([]);
   });
 
   it('refuses a wrong pairing code and links nothing', { timeout: 30_000 }, async () => {
-    const client = new TestClient(sim.url);
-    clients.push(client.start());
+    const client = new TestClient(env.sim.url);
+    env.clients.push(client.start());
     await client.waitForQr();
     const code = (await client.sock?.requestPairingCode('15550001111')) ?? '';
     const wrong = code.startsWith('A') ? `B${code.slice(1)}` : `A${code.slice(1)}`;
-    const phone = sim.phone('15550001111');
+    const phone = env.sim.phone('15550001111');
 
     await expect(phone.enterPairingCode(wrong)).rejects.toThrow(ValidationError);
     expect(phone.linkedDevices()).toEqual([]);
   });
 
   it('rejects QR codes that are malformed, unknown or altered', { timeout: 30_000 }, async () => {
-    const client = new TestClient(sim.url);
-    clients.push(client.start());
+    const client = new TestClient(env.sim.url);
+    env.clients.push(client.start());
     const qr = await client.waitForQr();
-    const phone = sim.phone('15550001111');
+    const phone = env.sim.phone('15550001111');
     const [ref = '', noise = '', ...rest] = qr.split(',');
 
     await expect(phone.scan('not a qr')).rejects.toThrow(ValidationError);

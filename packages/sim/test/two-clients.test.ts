@@ -1,34 +1,18 @@
 import { proto } from '@whiskeysockets/baileys';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWaSim, trustSimulator, type WaSim } from '../src/index.js';
-import type { TestClient } from './support/baileys-client.js';
+import { describe, expect, it } from 'vitest';
 import { pairClient } from './support/pair.js';
+import { simulatorPerTest } from './support/simulator.js';
 
 describe('two real Baileys clients on one simulator', () => {
-  let sim: WaSim;
-  let trust: { restore(): void };
-  const clients: TestClient[] = [];
-
-  beforeEach(async () => {
-    sim = await startWaSim();
-    trust = trustSimulator(sim);
-  });
-
-  afterEach(async () => {
-    for (const client of clients.splice(0)) {
-      await client.stop();
-    }
-    await sim.close();
-    trust.restore();
-  });
+  const env = simulatorPerTest();
 
   it('relay encrypted 1:1 and group messages and read receipts to each other', {
     timeout: 30_000,
   }, async () => {
-    const alice = await pairClient(sim, '15550001111');
-    clients.push(alice.client);
-    const bob = await pairClient(sim, '15550002222');
-    clients.push(bob.client);
+    const alice = await pairClient(env.sim, '15550001111');
+    env.clients.push(alice.client);
+    const bob = await pairClient(env.sim, '15550002222');
+    env.clients.push(bob.client);
 
     const hello = await alice.client.sock?.sendMessage(bob.phone.jid, { text: 'hi bob, from baileys' });
     const atBob = await bob.client.waitForMessage((m) => m.key.id === hello?.key.id);
@@ -47,30 +31,30 @@ describe('two real Baileys clients on one simulator', () => {
     const atAlice = await alice.client.waitForMessage((m) => m.key.id === reply?.key.id);
     expect(atAlice.message?.conversation ?? atAlice.message?.extendedTextMessage?.text).toBe('hi alice');
 
-    const group = sim.group('Both bots', [alice.phone, bob.phone]);
+    const group = env.sim.group('Both bots', [alice.phone, bob.phone]);
     const inGroup = await alice.client.sock?.sendMessage(group.jid, { text: 'group hello' });
     const groupAtBob = await bob.client.waitForMessage((m) => m.key.id === inGroup?.key.id);
     expect(groupAtBob.key.remoteJid).toBe(group.jid);
     expect(groupAtBob.message?.conversation ?? groupAtBob.message?.extendedTextMessage?.text).toBe(
       'group hello',
     );
-    expect(sim.errors()).toEqual([]);
+    expect(env.sim.errors()).toEqual([]);
   });
 
   it('two clients linked to the same phone both get its messages and each other’s sends', {
     timeout: 30_000,
   }, async () => {
-    const first = await pairClient(sim, '15550001111');
-    clients.push(first.client);
-    const second = await pairClient(sim, '15550001111');
-    clients.push(second.client);
+    const first = await pairClient(env.sim, '15550001111');
+    env.clients.push(first.client);
+    const second = await pairClient(env.sim, '15550001111');
+    env.clients.push(second.client);
     const phone = first.phone;
     expect(phone.linkedDevices().map((d) => d.jid)).toEqual([
       '15550001111:1@s.whatsapp.net',
       '15550001111:2@s.whatsapp.net',
     ]);
 
-    const bob = sim.phone('15550002222');
+    const bob = env.sim.phone('15550002222');
     const incoming = await bob.sendText(phone.jid, 'to both devices');
     for (const client of [first.client, second.client]) {
       expect((await client.waitForMessage((m) => m.key.id === incoming)).message?.conversation).toBe(

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   AuthError,
   BotManager,
@@ -338,11 +340,13 @@ describe('the rpc protocol', () => {
       url: BASE,
       secret: SECRET,
       timeoutMs: 50,
-      // Under load the timer can fire before this runs, so an already aborted signal counts too.
+      // Under load the timer can fire before this runs, so an already aborted signal counts too. A
+      // garbage collection while waiting must not lose the timeout (a weakly held signal would).
       fetch: (request) =>
         new Promise((_, reject) => {
           if (request.signal.aborted) reject(request.signal.reason);
           else request.signal.addEventListener('abort', () => reject(request.signal.reason));
+          setTimeout(collectGarbage, 5);
         }),
     });
     await expect(remote.info('x')).rejects.toThrow('wabot upstream no answer within 50 ms');
@@ -414,3 +418,8 @@ describe('the rpc protocol', () => {
     expect(() => remoteManager({ url: BASE, secret: '' })).toThrow(/secret: must be a string of at least 16/);
   });
 });
+
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}

@@ -36,20 +36,35 @@ export function remoteManager(options: RemoteManagerOptions): ManagerApi {
   async function call(method: string, args: unknown[]): Promise<unknown> {
     const url = new URL(base);
     url.pathname = basePath + method;
+    // The timeout is enforced here, not only through the Request's signal: a Request's signal follows
+    // ours through a weak reference (it can be collected while a custom fetch waits on it), and a
+    // custom fetch may ignore signals altogether.
+    const controller = new AbortController();
+    const aborted = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    aborted.catch(() => undefined);
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+      timeoutMs,
+    );
     const request = new Request(url, {
       method: 'POST',
       headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
       body: encodeValue({ args: trimUndefined(args) }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: controller.signal,
     });
     let response: Response;
     let text: string;
     try {
-      response = await send(request);
-      text = await response.text();
+      response = await Promise.race([send(request), aborted]);
+      text = await Promise.race([response.text(), aborted]);
     } catch (error) {
-      const reason = isTimeout(error) ? `no answer within ${timeoutMs} ms` : 'unreachable';
+      const reason =
+        controller.signal.aborted || isTimeout(error) ? `no answer within ${timeoutMs} ms` : 'unreachable';
       throw new DriverError(`wabot upstream ${reason}`, { transient: true, cause: error });
+    } finally {
+      clearTimeout(timer);
     }
     let body: { result?: unknown; error?: unknown };
     try {

@@ -60,176 +60,140 @@ export function messageRoutes(ctx: RouteContext): void {
     },
   });
 
-  // Image and video take the same form: a file, the chat and an optional caption.
-  for (const [type, body, summary] of [
-    ['image', ImageBody, 'Send an image'],
-    ['video', VideoBody, 'Send a video'],
-  ] as const) {
+  /** A route whose body becomes one send request, answered with the reference's send envelope. */
+  function sendRoute<B extends z.ZodType>(spec: {
+    path: string;
+    summary: string;
+    description?: string;
+    body: B;
+    multipart?: boolean;
+    toRequest(body: z.output<B>): SendRequest | Promise<SendRequest>;
+  }): void {
     defineRoute(ctx, {
       method: 'post',
-      path: `/whatsapp/message/${type}`,
+      path: spec.path,
       tag: TAG,
-      summary,
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
       access: 'instance',
       query: CredentialsQuery,
-      body,
-      bodyKind: 'multipart',
+      body: spec.body,
+      ...(spec.multipart ? { bodyKind: 'multipart' as const } : {}),
       responses: sentResponse,
       async handle({ c, instance, body }) {
-        const request: SendRequest = {
-          type,
-          chatId: body.chatId,
-          media: { data: await bytesOf(body.file) },
-          ...(body.file.type ? { mimetype: body.file.type } : {}),
-          ...(body.caption ? { caption: body.caption } : {}),
-        };
+        // B is a schema here, so the validated body is its output (TypeScript cannot narrow Out<B> itself).
+        const request = await spec.toRequest(body as z.output<B>);
         return c.json(await sendAndAnswer(manager, instance._id, request));
       },
     });
   }
 
-  defineRoute(ctx, {
-    method: 'post',
+  // Image and video take the same form: a file, the chat and an optional caption.
+  for (const [type, body, summary] of [
+    ['image', ImageBody, 'Send an image'],
+    ['video', VideoBody, 'Send a video'],
+  ] as const) {
+    sendRoute({
+      path: `/whatsapp/message/${type}`,
+      summary,
+      body,
+      multipart: true,
+      toRequest: async (b) => ({
+        type,
+        chatId: b.chatId,
+        media: { data: await bytesOf(b.file) },
+        ...(b.file.type ? { mimetype: b.file.type } : {}),
+        ...(b.caption ? { caption: b.caption } : {}),
+      }),
+    });
+  }
+
+  sendRoute({
     path: '/whatsapp/message/audio',
-    tag: TAG,
     summary: 'Send an audio file or voice note',
-    access: 'instance',
-    query: CredentialsQuery,
     body: AudioBody,
-    bodyKind: 'multipart',
-    responses: sentResponse,
-    async handle({ c, instance, body }) {
-      const request: SendRequest = {
-        type: 'audio',
-        chatId: body.chatId,
-        media: { data: await bytesOf(body.file) },
-        ...(body.file.type ? { mimetype: body.file.type } : {}),
-        ...(body.voiceNote !== undefined ? { voiceNote: body.voiceNote } : {}),
-      };
-      return c.json(await sendAndAnswer(manager, instance._id, request));
-    },
+    multipart: true,
+    toRequest: async (b) => ({
+      type: 'audio',
+      chatId: b.chatId,
+      media: { data: await bytesOf(b.file) },
+      ...(b.file.type ? { mimetype: b.file.type } : {}),
+      ...(b.voiceNote !== undefined ? { voiceNote: b.voiceNote } : {}),
+    }),
   });
 
-  defineRoute(ctx, {
-    method: 'post',
+  sendRoute({
     path: '/whatsapp/message/doc',
-    tag: TAG,
     summary: 'Send a document',
-    access: 'instance',
-    query: CredentialsQuery,
     body: DocBody,
-    bodyKind: 'multipart',
-    responses: sentResponse,
-    async handle({ c, instance, body }) {
-      const request: SendRequest = {
-        type: 'document',
-        chatId: body.chatId,
-        filename: body.filename || body.file.name || 'file',
-        media: { data: await bytesOf(body.file) },
-        ...(body.file.type ? { mimetype: body.file.type } : {}),
-        ...(body.caption ? { caption: body.caption } : {}),
-      };
-      return c.json(await sendAndAnswer(manager, instance._id, request));
-    },
+    multipart: true,
+    toRequest: async (b) => ({
+      type: 'document',
+      chatId: b.chatId,
+      filename: b.filename || b.file.name || 'file',
+      media: { data: await bytesOf(b.file) },
+      ...(b.file.type ? { mimetype: b.file.type } : {}),
+      ...(b.caption ? { caption: b.caption } : {}),
+    }),
   });
 
-  defineRoute(ctx, {
-    method: 'post',
+  sendRoute({
     path: '/whatsapp/message/fileurl',
-    tag: TAG,
     summary: 'Send a file from a URL',
     description: 'The file is fetched by the server (with size and address limits) and sent as its type.',
-    access: 'instance',
-    query: CredentialsQuery,
     body: FileUrlBody,
-    responses: sentResponse,
-    async handle({ c, instance, body }) {
-      const request: SendRequest = {
-        type: 'fileurl',
-        chatId: body.chatId,
-        url: body.url,
-        fileType: body.type,
-        ...(body.mimetype ? { mimetype: body.mimetype } : {}),
-        ...(body.caption ? { caption: body.caption } : {}),
-        ...(body.filename ? { filename: body.filename } : {}),
-      };
-      return c.json(await sendAndAnswer(manager, instance._id, request));
-    },
+    toRequest: (b) => ({
+      type: 'fileurl',
+      chatId: b.chatId,
+      url: b.url,
+      fileType: b.type,
+      ...(b.mimetype ? { mimetype: b.mimetype } : {}),
+      ...(b.caption ? { caption: b.caption } : {}),
+      ...(b.filename ? { filename: b.filename } : {}),
+    }),
   });
 
-  defineRoute(ctx, {
-    method: 'post',
+  sendRoute({
     path: '/whatsapp/message/button',
-    tag: TAG,
     summary: 'Send buttons',
-    access: 'instance',
-    query: CredentialsQuery,
     body: ButtonBody,
-    responses: sentResponse,
-    async handle({ c, instance, body }) {
-      const request: SendRequest = {
-        type: 'buttons',
-        chatId: body.chatId,
-        buttons: body.btndata,
-        ...(body.fallback ? { fallback: body.fallback } : {}),
-      };
-      return c.json(await sendAndAnswer(manager, instance._id, request));
-    },
+    toRequest: (b) => ({
+      type: 'buttons',
+      chatId: b.chatId,
+      buttons: b.btndata,
+      ...(b.fallback ? { fallback: b.fallback } : {}),
+    }),
   });
 
-  defineRoute(ctx, {
-    method: 'post',
+  sendRoute({
     path: '/whatsapp/message/contact',
-    tag: TAG,
     summary: 'Send a contact card',
-    access: 'instance',
-    query: CredentialsQuery,
     body: ContactMessageBody,
-    responses: sentResponse,
-    async handle({ c, instance, body }) {
-      const request: SendRequest = { type: 'contact', chatId: body.chatId, vcard: body.vcard };
-      return c.json(await sendAndAnswer(manager, instance._id, request));
-    },
+    toRequest: (b) => ({ type: 'contact', chatId: b.chatId, vcard: b.vcard }),
   });
 
-  defineRoute(ctx, {
-    method: 'post',
+  sendRoute({
     path: '/whatsapp/message/list',
-    tag: TAG,
     summary: 'Send a list',
-    access: 'instance',
-    query: CredentialsQuery,
     body: ListBody,
-    responses: sentResponse,
-    async handle({ c, instance, body }) {
-      const request: SendRequest = {
-        type: 'list',
-        chatId: body.chatId,
-        list: body.msgdata,
-        ...(body.fallback ? { fallback: body.fallback } : {}),
-      };
-      return c.json(await sendAndAnswer(manager, instance._id, request));
-    },
+    toRequest: (b) => ({
+      type: 'list',
+      chatId: b.chatId,
+      list: b.msgdata,
+      ...(b.fallback ? { fallback: b.fallback } : {}),
+    }),
   });
 
-  defineRoute(ctx, {
-    method: 'post',
+  sendRoute({
     path: '/whatsapp/message/MediaButton',
-    tag: TAG,
     summary: 'Send buttons with media',
-    access: 'instance',
-    query: CredentialsQuery,
     body: MediaButtonBody,
-    responses: sentResponse,
-    async handle({ c, instance, body }) {
-      const request: SendRequest = {
-        type: 'media-buttons',
-        chatId: body.chatId,
-        buttons: body.btndata,
-        ...(body.fallback ? { fallback: body.fallback } : {}),
-      };
-      return c.json(await sendAndAnswer(manager, instance._id, request));
-    },
+    toRequest: (b) => ({
+      type: 'media-buttons',
+      chatId: b.chatId,
+      buttons: b.btndata,
+      ...(b.fallback ? { fallback: b.fallback } : {}),
+    }),
   });
 
   for (const path of ['/whatsapp/sendText', '/whatsapp/message/sendText']) {

@@ -270,6 +270,14 @@ describe('receiving', () => {
     expect(phone.sent).toHaveLength(1);
   });
 
+  it('refuses an injected message from something that is not a chat id', async () => {
+    const { phone } = await connectedInstance();
+    expect(() => phone.receive({ from: 'abc', text: 'x' })).toThrow(ValidationError);
+    expect(() => phone.receive({ from: chat, group: 'abc', text: 'x' })).toThrow(
+      'group: is not a valid group id',
+    );
+  });
+
   it('emits message.any for every message, and message only for others', async () => {
     const { instance, phone } = await connectedInstance();
     await instance.updateActions({ reply_msgs: false });

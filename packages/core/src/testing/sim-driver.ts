@@ -1,4 +1,5 @@
 import { bytesToBase64, bytesToHex, randomBytes, sha256Base64 } from '../bytes.js';
+import { normalizeChatId } from '../chat-id.js';
 import type { Driver, DriverContext, DriverFactory, DriverFactoryInput } from '../driver.js';
 import { DriverError, NotFoundError, StateError } from '../errors.js';
 import type { InboundKind, InboundMessage, Jid, MessageAck, OutboundContent, SentMessage } from '../types.js';
@@ -60,13 +61,6 @@ let phoneCounter = 0;
 
 function messageId(): string {
   return `3EB0${bytesToHex(randomBytes(8)).toUpperCase()}`;
-}
-
-function toJid(value: string, server: 's.whatsapp.net' | 'g.us'): Jid {
-  if (value.includes('@')) return value.replace('@c.us', '@s.whatsapp.net');
-  const digits = server === 'g.us' ? value.replace(/[^\d-]/g, '') : value.replace(/\D/g, '');
-  if (!digits) throw new DriverError(`not a phone number or jid: ${value}`);
-  return `${digits}@${server}`;
 }
 
 /**
@@ -242,8 +236,10 @@ export class SimDriver implements Driver {
   /** Delivers a message to the bot as if someone sent it. Returns what the driver emitted. */
   receive(input: SimInbound): InboundMessage {
     if (!this.ctx || this.state !== 'open') throw new StateError('the simulated phone is not connected');
-    const sender = toJid(input.from, 's.whatsapp.net');
-    const chatId = input.group ? toJid(input.group, 'g.us') : sender;
+    const sender = normalizeChatId(input.from, 'from');
+    const chatId = input.group
+      ? normalizeChatId(input.group.includes('@') ? input.group : `${input.group}@g.us`, 'group')
+      : sender;
     const message: InboundMessage = {
       id: input.id ?? messageId(),
       chatId,

@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from './errors.js';
 import { objectId } from './ids.js';
 import { contactDigits, safeFilename } from './messages/build.js';
 import {
+  optionalEmail,
   optionalMimetype,
   optionalString,
   requireArray,
@@ -359,10 +360,7 @@ function validateActions(value: unknown): IntentActions {
   }
   if (obj.send_notification != null) {
     const n = requireObject(obj.send_notification, 'action.send_notification');
-    const email = optionalString(n.email, 'action.send_notification.email', 320);
-    if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      throw new ValidationError('must be an email address', 'action.send_notification.email');
-    }
+    const email = optionalEmail(n.email, 'action.send_notification.email');
     const wa =
       n.whatsapp_number == null || n.whatsapp_number === ''
         ? undefined
@@ -379,12 +377,8 @@ function validateContact(input: Partial<ContactInput>, partial: boolean): Partia
   const out: Partial<ContactInput> = {};
   if (!partial || obj.name !== undefined) out.name = requireString(obj.name, 'name', 256);
   if (!partial || obj.number !== undefined) out.number = contactDigits(obj.number, 'number');
-  const email = optionalString(obj.email, 'email', 320);
-  if (email !== undefined) {
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-      throw new ValidationError('must be an email address', 'email');
-    out.email = email;
-  }
+  const email = optionalEmail(obj.email, 'email');
+  if (email !== undefined) out.email = email;
   const org = optionalString(obj.organization, 'organization', 256);
   if (org !== undefined) out.organization = org;
   return out;

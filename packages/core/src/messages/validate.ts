@@ -18,6 +18,14 @@ export function optionalString(value: unknown, field: string, max = MAX_TEXT): s
   return value;
 }
 
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function optionalEmail(value: unknown, field: string): string | undefined {
+  const text = optionalString(value, field, 320);
+  if (text !== undefined && !EMAIL.test(text)) throw new ValidationError('must be an email address', field);
+  return text;
+}
+
 export function requireNumber(value: unknown, field: string, min: number, max: number): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n)) throw new ValidationError('must be a number', field);
